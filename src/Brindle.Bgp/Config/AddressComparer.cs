@@ -3,7 +3,7 @@ using System.Net;
 namespace Brindle.Bgp.Config;
 
 /// <summary>Orders addresses numerically (IPv4 before IPv6), so rendering is deterministic and mesh direction is well defined.</summary>
-public sealed class AddressComparer : IComparer<IPAddress>
+public sealed class AddressComparer : IComparer<IPAddress?>
 {
     public static AddressComparer Instance { get; } = new();
 
