@@ -19,7 +19,7 @@ public sealed class NftablesPacketTests
         var b = await h.AddWorkloadAsync("b", "calib", B.ToString());
         await h.ApplyAsync(
             AllowAllProfile("kns.default"),
-            Policy("default", "web", inbound: [Tcp(RuleAction.Allow, 80)]),
+            Support.Messages.Policy("default", "web", inbound: [Tcp(RuleAction.Allow, 80)]),
             Workload("a", "calia", A.ToString(), profiles: ["kns.default"]),
             Workload("b", "calib", B.ToString(), tiers: [Tier("default", ingress: ["web"])], profiles: ["kns.default"]),
             InSync.Instance);
