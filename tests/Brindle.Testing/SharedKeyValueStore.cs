@@ -36,5 +36,7 @@ public sealed class SharedKeyValueStore(IKeyValueStore inner) : IKeyValueStore
 
     public Task RevokeLeaseAsync(long leaseId, CancellationToken cancellationToken = default) => inner.RevokeLeaseAsync(leaseId, cancellationToken);
 
+    public Task CompactAsync(long revision, CancellationToken cancellationToken = default) => inner.CompactAsync(revision, cancellationToken);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
