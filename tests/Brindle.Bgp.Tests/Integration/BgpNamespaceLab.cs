@@ -87,7 +87,9 @@ internal sealed class BgpNamespaceLab : IAsyncDisposable
     public async Task<IReadOnlyList<BgpPeerStatus>> StatusAsync(string router) => await _birds[router].GetStatusAsync();
 
     /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> and the last state.</summary>
-    public static async Task WaitUntilAsync(string what, Func<Task<bool>> condition, Func<Task<string>>? describe = null, TimeSpan? timeout = null)
+    public Task WaitUntilAsync(string what, Func<Task<bool>> condition) => WaitUntilStaticAsync(what, condition);
+
+    public static async Task WaitUntilStaticAsync(string what, Func<Task<bool>> condition, Func<Task<string>>? describe = null, TimeSpan? timeout = null)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < (timeout ?? DefaultWait))
@@ -99,12 +101,12 @@ internal sealed class BgpNamespaceLab : IAsyncDisposable
     }
 
     public Task WaitForRouteAsync(string router, string prefixStart, bool present = true) =>
-        WaitUntilAsync($"route '{prefixStart}' {(present ? "in" : "gone from")} {router}'s kernel",
+        WaitUntilStaticAsync($"route '{prefixStart}' {(present ? "in" : "gone from")} {router}'s kernel",
             async () => (await RoutesAsync(router)).Any(r => r.StartsWith(prefixStart + " ", StringComparison.Ordinal)) == present,
             async () => "routes: " + string.Join(" | ", await RoutesAsync(router)));
 
     public Task WaitForEstablishedAsync(string router, int sessions) =>
-        WaitUntilAsync($"{sessions} Established sessions on {router}",
+        WaitUntilStaticAsync($"{sessions} Established sessions on {router}",
             async () => (await StatusAsync(router)) is var s && s.Count == sessions && s.All(p => p.IsEstablished),
             async () => BgpStatusTableRenderer.Render(await StatusAsync(router)));
 

@@ -46,6 +46,13 @@ public sealed class MeshNamespaceTests
         await lab.WaitForRouteAsync("node-c", "10.65.1.0/26 via 192.0.2.2");
         Assert.Contains(await lab.RoutesAsync("node-a"), r => r.StartsWith("blackhole 10.65.0.0/26 proto bird", StringComparison.Ordinal));
 
+        // Real packets follow the learned routes: a "workload" address on node-a's loopback answers node-c.
+        await lab.Run("node-a", "ip", "addr", "add", "10.65.0.5/32", "dev", "lo");
+        await lab.Run("node-c", "ip", "addr", "add", "10.65.2.5/32", "dev", "lo");
+        await lab.WaitForRouteAsync("node-a", "10.65.2.0/26 via 192.0.2.3");
+        var ping = await lab.Run("node-c", "ping", "-c", "1", "-W", "2", "-I", "10.65.2.5", "10.65.0.5");
+        Assert.Contains("1 received", ping.StandardOutput, StringComparison.Ordinal);
+
         // A new block on node-a: announced after a reconfigure, withdrawn after the next.
         Assert.Equal(BirdApplyOutcome.Reconfigured, (await lab.ApplyAsync("node-a", BirdConfigRenderer.Render(Input(0, "10.65.5.0/26")))).Outcome);
         await lab.WaitForRouteAsync("node-c", "10.65.5.0/26 via 192.0.2.1");

@@ -20,7 +20,7 @@ public sealed class WrongAsNamespaceTests
         await lab.ApplyAsync("node-a", BirdConfigRenderer.Render(For(wrongView[0], wrongView)));
         await lab.ApplyAsync("node-b", BirdConfigRenderer.Render(For(nodes[1], nodes)));
 
-        await BgpNamespaceLab.WaitUntilAsync("a Bad peer AS error on node-a",
+        await BgpNamespaceLab.WaitUntilStaticAsync("a Bad peer AS error on node-a",
             async () => (await lab.StatusAsync("node-a")).Any(s => (s.LastError ?? s.Info).Contains("Bad peer AS", StringComparison.Ordinal)),
             async () => BgpStatusTableRenderer.Render(await lab.StatusAsync("node-a")));
 
