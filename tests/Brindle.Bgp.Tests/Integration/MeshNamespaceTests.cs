@@ -5,6 +5,8 @@ using Brindle.Bgp.Status;
 using Brindle.Bgp.Supervisor;
 using static Brindle.Bgp.Tests.BgpScenarios;
 
+using Brindle.Testing.Bgp;
+
 namespace Brindle.Bgp.Tests.Integration;
 
 /// <summary>Privileged: three hosts in network namespaces, each with a real BIRD, in the default full mesh.</summary>

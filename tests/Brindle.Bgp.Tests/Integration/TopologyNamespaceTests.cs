@@ -5,6 +5,8 @@ using Brindle.Bgp.Supervisor;
 using Brindle.Bgp.Tor;
 using static Brindle.Bgp.Tests.BgpScenarios;
 
+using Brindle.Testing.Bgp;
+
 namespace Brindle.Bgp.Tests.Integration;
 
 /// <summary>Privileged: the seeds' route-reflector and AS-per-rack (with ToR BIRDs) topologies with real BIRD.</summary>

@@ -3,6 +3,8 @@ using Brindle.Bgp.Model;
 using Brindle.Bgp.Status;
 using static Brindle.Bgp.Tests.BgpScenarios;
 
+using Brindle.Testing.Bgp;
+
 namespace Brindle.Bgp.Tests.Integration;
 
 /// <summary>Privileged: a deliberately wrong peer AS shows up in <c>brindle node status</c> with the reason.</summary>

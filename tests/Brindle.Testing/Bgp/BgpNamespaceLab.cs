@@ -1,3 +1,4 @@
+using Xunit;
 using System.Diagnostics;
 using Brindle.Bgp.Model;
 using Brindle.Bgp.Ports;
@@ -5,7 +6,7 @@ using Brindle.Bgp.Status;
 using Brindle.Bgp.Supervisor;
 using Brindle.Platform;
 
-namespace Brindle.Bgp.Tests.Integration;
+namespace Brindle.Testing.Bgp;
 
 /// <summary>
 /// A fabric namespace with a bridge, and routers (hosts or ToRs) as namespaces joined to it by veth pairs,
@@ -13,7 +14,7 @@ namespace Brindle.Bgp.Tests.Integration;
 /// Dispose stops every BIRD by PID and deletes every namespace and file, even after a failure.
 /// </summary>
 /// <remarks>Test-only; the shared test bed in Brindle.Lab/TestBed can replace it once it lands.</remarks>
-internal sealed class BgpNamespaceLab : IAsyncDisposable
+public sealed class BgpNamespaceLab : IAsyncDisposable
 {
     public const string Subnet = "192.0.2.0/24";
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(40);
