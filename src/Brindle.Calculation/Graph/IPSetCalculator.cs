@@ -48,15 +48,7 @@ internal sealed class IPSetCalculator
         // contribution into every set that matches afterwards. Unchanged members cancel out in the pending delta.
         if (_items.TryGetValue(key, out var old)) Contribute(_index.SelectorsMatching(key), old, -1);
         _items[key] = item;
-        _suppressCallbacks = true;
-        try
-        {
-            _index.UpdateItem(key, labels, parents);
-        }
-        finally
-        {
-            _suppressCallbacks = false;
-        }
+        WithoutCallbacks(() => _index.UpdateItem(key, labels, parents));
         Contribute(_index.SelectorsMatching(key), item, +1);
     }
 
@@ -64,15 +56,7 @@ internal sealed class IPSetCalculator
     {
         if (!_items.TryGetValue(key, out var old)) return;
         Contribute(_index.SelectorsMatching(key), old, -1);
-        _suppressCallbacks = true;
-        try
-        {
-            _index.DeleteItem(key);
-        }
-        finally
-        {
-            _suppressCallbacks = false;
-        }
+        WithoutCallbacks(() => _index.DeleteItem(key));
         _items.Remove(key);
     }
 
@@ -96,15 +80,8 @@ internal sealed class IPSetCalculator
     {
         var set = _sets[id];
         if (--set.References > 0) return;
-        _suppressCallbacks = true;
-        try
-        {
-            _index.DeleteSelector(id);
-        }
-        finally
-        {
-            _suppressCallbacks = false;
-        }
+        // The set's members are dropped with it: no per-member bookkeeping.
+        WithoutCallbacks(() => _index.DeleteSelector(id));
         _sets.Remove(id);
         _dirty.Remove(id);
         if (_sent.Contains(id)) _pendingRemoves.Add(id);
@@ -140,6 +117,19 @@ internal sealed class IPSetCalculator
             _sent.Remove(id);
         }
         _pendingRemoves.Clear();
+    }
+
+    private void WithoutCallbacks(Action action)
+    {
+        _suppressCallbacks = true;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            _suppressCallbacks = false;
+        }
     }
 
     private void OnMatchStarted(string setId, string itemKey)
