@@ -7,6 +7,8 @@ namespace Brindle.Dataplane.Tests.Privileged;
 // Inside the namespace so the Policy(...) helper wins over the Brindle.Policy namespace in name lookup.
 using static Brindle.Dataplane.Tests.Support.Messages;
 
+// Inside the namespace so the Policy(...) helper wins over the Brindle.Policy namespace in name lookup.
+
 /// <summary>Real nftables and routes in a node namespace, real packets between workload namespaces.</summary>
 public sealed class NftablesPacketTests
 {
