@@ -16,6 +16,7 @@ internal static class CliApplication
         root.Subcommands.Add(VersionCommand.Build(console));
         root.Subcommands.Add(IpamCommands.Build(console, IpamCommands.OpenConfiguredStoreAsync));
         root.Subcommands.Add(SelectorCommand.Build(console));
+        foreach (var command in ResourceCommands.Build(console)) root.Subcommands.Add(command);
         return root;
     }
 
