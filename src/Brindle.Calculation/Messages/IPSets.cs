@@ -1,0 +1,36 @@
+using System.Net;
+
+namespace Brindle.Calculation.Messages;
+
+/// <summary>What an IP set holds.</summary>
+public enum IPSetType
+{
+    /// <summary>Addresses and CIDRs (selector matches, network sets).</summary>
+    Nets,
+
+    /// <summary>Address, protocol and port triples (named ports).</summary>
+    NamedPorts,
+}
+
+/// <summary>One member: a CIDR (a single address is a /32 or /128) and, for <see cref="IPSetType.NamedPorts"/>, a protocol and port.</summary>
+public readonly record struct IPSetMember(IPNetwork Net, int? Protocol = null, int? Port = null)
+{
+    /// <summary>Parses <c>10.0.0.0/24</c> or a plain address (as a /32 or /128).</summary>
+    public static IPSetMember Of(string cidrOrAddress)
+    {
+        if (cidrOrAddress.Contains('/')) return new(IPNetwork.Parse(cidrOrAddress));
+        var address = IPAddress.Parse(cidrOrAddress);
+        return new(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+    }
+
+    public override string ToString() => Protocol is null ? Net.ToString() : $"{Net},{Protocol}:{Port}";
+}
+
+/// <summary>The complete membership of an IP set (replaces any earlier content). Members of both IP versions may be mixed.</summary>
+public sealed record IPSetUpdate(string Id, IPSetType Type, ValueList<IPSetMember> Members) : DataplaneMessage;
+
+/// <summary>A change to a set sent earlier by <see cref="IPSetUpdate"/>: removals are applied before additions.</summary>
+public sealed record IPSetDeltaUpdate(string Id, ValueList<IPSetMember> AddedMembers, ValueList<IPSetMember> RemovedMembers) : DataplaneMessage;
+
+/// <summary>The set is no longer referenced by any active policy.</summary>
+public sealed record IPSetRemove(string Id) : DataplaneMessage;

@@ -1,0 +1,104 @@
+using System.Net;
+using Brindle.Calculation.Messages;
+
+namespace Brindle.Dataplane.Model;
+
+/// <summary>
+/// The desired dataplane as the latest message per key. <see cref="OnUpdate"/> is cheap (no I/O, proportional to
+/// the message) and reports whether anything changed; renderers read the dictionaries.
+/// </summary>
+/// <remarks>Invariant: the content depends only on the messages received, never on their delivery history
+/// (except <see cref="IPSetDeltaUpdate"/>, which patches a set by definition).</remarks>
+public sealed class DataplaneModel
+{
+    public Dictionary<WorkloadEndpointId, WorkloadEndpointUpdate> WorkloadEndpoints { get; } = [];
+
+    public Dictionary<HostEndpointId, HostEndpointUpdate> HostEndpoints { get; } = [];
+
+    public Dictionary<PolicyId, ActivePolicyUpdate> Policies { get; } = [];
+
+    public Dictionary<string, ActiveProfileUpdate> Profiles { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, IPSetState> IPSets { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, IPPoolUpdate> Pools { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<IPNetwork, RouteUpdate> Routes { get; } = [];
+
+    public ConfigUpdate Config { get; private set; } = ConfigUpdate.Default;
+
+    public bool InSync { get; private set; }
+
+    /// <summary>Records the message; returns true if the desired state changed.</summary>
+    public bool OnUpdate(DataplaneMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message switch
+        {
+            WorkloadEndpointUpdate m => Set(WorkloadEndpoints, m.Id, m),
+            WorkloadEndpointRemove m => WorkloadEndpoints.Remove(m.Id),
+            HostEndpointUpdate m => Set(HostEndpoints, m.Id, m),
+            HostEndpointRemove m => HostEndpoints.Remove(m.Id),
+            ActivePolicyUpdate m => Set(Policies, m.Id, m),
+            ActivePolicyRemove m => Policies.Remove(m.Id),
+            ActiveProfileUpdate m => Set(Profiles, m.Id, m),
+            ActiveProfileRemove m => Profiles.Remove(m.Id),
+            IPSetUpdate m => SetIPSet(m),
+            IPSetDeltaUpdate m => PatchIPSet(m),
+            IPSetRemove m => IPSets.Remove(m.Id),
+            IPPoolUpdate m => Set(Pools, m.Id, m),
+            IPPoolRemove m => Pools.Remove(m.Id),
+            RouteUpdate m => Set(Routes, m.Destination, m),
+            RouteRemove m => Routes.Remove(m.Destination),
+            ConfigUpdate m => SetConfig(m),
+            Calculation.Messages.InSync => SetInSync(),
+            _ => throw new ArgumentException($"Unknown dataplane message {message.GetType().Name}.", nameof(message)),
+        };
+    }
+
+    private static bool Set<TKey, TValue>(Dictionary<TKey, TValue> map, TKey key, TValue value)
+        where TKey : notnull
+    {
+        if (map.TryGetValue(key, out var old) && EqualityComparer<TValue>.Default.Equals(old, value)) return false;
+        map[key] = value;
+        return true;
+    }
+
+    private bool SetIPSet(IPSetUpdate m)
+    {
+        var state = new IPSetState(m.Type, [.. m.Members]);
+        if (IPSets.TryGetValue(m.Id, out var old) && old.Type == state.Type && old.Members.SetEquals(state.Members)) return false;
+        IPSets[m.Id] = state;
+        return true;
+    }
+
+    private bool PatchIPSet(IPSetDeltaUpdate m)
+    {
+        if (!IPSets.TryGetValue(m.Id, out var old))
+        {
+            // A delta to a set we never saw breaks the producer's contract; Calico's mock dataplane fails here too.
+            throw new InvalidOperationException($"IP set delta for unknown set '{m.Id}'.");
+        }
+        var members = old.Members.Except(m.RemovedMembers).Union(m.AddedMembers);
+        if (members.SetEquals(old.Members)) return false;
+        IPSets[m.Id] = old with { Members = members };
+        return true;
+    }
+
+    private bool SetConfig(ConfigUpdate m)
+    {
+        if (Config == m) return false;
+        Config = m;
+        return true;
+    }
+
+    private bool SetInSync()
+    {
+        if (InSync) return false;
+        InSync = true;
+        return true;
+    }
+}
+
+/// <summary>An IP set's current membership.</summary>
+public sealed record IPSetState(IPSetType Type, System.Collections.Immutable.ImmutableHashSet<IPSetMember> Members);

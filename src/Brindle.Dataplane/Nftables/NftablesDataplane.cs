@@ -1,0 +1,101 @@
+using Brindle.Calculation.Messages;
+using Brindle.Dataplane.Model;
+using Brindle.Platform;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Brindle.Dataplane.Nftables;
+
+/// <summary>
+/// Reconciler for policy, dispatch and NAT-outgoing in one nftables table, <c>table inet brindle</c>.
+/// </summary>
+/// <remarks>
+/// <para>Inputs: dataplane messages (<see cref="OnUpdate"/>, no I/O). <see cref="ApplyAsync"/> renders the desired
+/// table (<see cref="NftablesRenderer"/>), compares it with what it last wrote (or, on the first apply and on
+/// <see cref="ResyncAsync"/>, with what <c>nft -j list table</c> shows) and applies the difference as ONE
+/// <c>nft -f -</c> transaction, so the kernel never sees a half-programmed state.</para>
+/// <para>How a restarted agent recognises its objects: the table is Brindle's alone, and every rule carries a
+/// <c>brindle:HASH</c> comment (a hash of the chain, the rule text and the rules before it). Rules whose hashes
+/// match are left alone, so adopting a table from an earlier run changes nothing; objects the new run does not
+/// want are removed only after <see cref="InSync"/>.</para>
+/// <para>Failure: nft transactions are atomic. A failed apply leaves the kernel as it was, forgets the cached
+/// kernel state (re-read next time) and throws <see cref="CommandFailedException"/>.</para>
+/// </remarks>
+public sealed partial class NftablesDataplane(ICommandRunner runner, string? networkNamespace = null, TimeProvider? time = null, ILogger? logger = null)
+    : IDataplaneDriver
+{
+    public const string DriverName = "nftables";
+
+    private readonly DataplaneModel _model = new();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private NftTableState? _actual;
+    private bool _dirty = true;
+
+    /// <summary>The state last written or read back (null until the first apply); for status and tests.</summary>
+    public NftTableState? Actual => _actual;
+
+    /// <summary>The last script applied (empty if none); for logs and tests.</summary>
+    public string LastScript { get; private set; } = "";
+
+    public void OnUpdate(DataplaneMessage message)
+    {
+        if (_model.OnUpdate(message)) _dirty = true;
+    }
+
+    public async Task<ApplyReport> ApplyAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_dirty && _actual is not null) return ApplyReport.Unchanged(DriverName);
+        var started = _time.GetTimestamp();
+        _actual ??= await ReadAsync(cancellationToken);
+        var desired = NftablesRenderer.Render(_model);
+        var delta = NftablesDelta.Compute(desired, _actual, deleteStale: _model.InSync);
+        if (!delta.IsEmpty)
+        {
+            var command = CommandSpec.Of("nft", "-f", "-").WithInput(delta.Script).InNamespace(networkNamespace);
+            var result = await runner.RunAsync(command, cancellationToken);
+            if (!result.Succeeded)
+            {
+                _actual = null;   // re-read before the next attempt
+                Log.ApplyFailed(_logger, result.StandardError.Trim());
+                result.EnsureSuccess(command);
+            }
+            LastScript = delta.Script;
+        }
+        _actual = delta.After;
+        _dirty = false;
+        var elapsed = _time.GetElapsedTime(started);
+        if (!delta.IsEmpty) Log.Applied(_logger, delta.ChangedChains, delta.ChangedElements, elapsed.TotalMilliseconds);
+        return new ApplyReport(DriverName, !delta.IsEmpty, delta.ChangedChains + delta.ChangedElements, elapsed);
+    }
+
+    /// <summary>Re-reads the table from the kernel and repairs any difference (rules deleted or edited by hand).</summary>
+    public Task<ApplyReport> ResyncAsync(CancellationToken cancellationToken = default)
+    {
+        _actual = null;
+        _dirty = true;
+        return ApplyAsync(cancellationToken);
+    }
+
+    /// <summary>Reads Brindle's table; a missing table is an empty state.</summary>
+    public async Task<NftTableState> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        var command = CommandSpec.Of("nft", "-j", "list", "table", NftNames.Family, NftNames.Table).InNamespace(networkNamespace);
+        var result = await runner.RunAsync(command, cancellationToken);
+        if (!result.Succeeded)
+        {
+            if (result.StandardError.Contains("No such file or directory", StringComparison.Ordinal)) return NftTableState.Missing;
+            result.EnsureSuccess(command);
+        }
+        return NftablesStateParser.Parse(result.StandardOutput);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "nftables: applied {ChangedChains} chains and {ChangedElements} elements in {Milliseconds} ms")]
+        public static partial void Applied(ILogger logger, int changedChains, int changedElements, double milliseconds);
+
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "nftables transaction failed; the kernel is unchanged and will be re-read: {Error}")]
+        public static partial void ApplyFailed(ILogger logger, string error);
+    }
+}

@@ -1,0 +1,148 @@
+using System.Collections.Immutable;
+using System.Text;
+
+namespace Brindle.Dataplane.Nftables;
+
+/// <summary>A computed change: the nft script (empty when nothing differs) and the table content after it applies.</summary>
+public sealed record NftDeltaResult(string Script, NftTableState After, int ChangedChains, int ChangedElements)
+{
+    public bool IsEmpty => Script.Length == 0;
+}
+
+/// <summary>
+/// Computes the minimal nft transaction that turns <c>actual</c> into <c>desired</c> (pure). Changed chains are
+/// flushed and refilled (atomically, inside the one transaction); set and map elements are added and deleted
+/// one by one. Objects that exist but are not desired ("stale") are deleted only when <c>deleteStale</c> is true,
+/// i.e. after the first InSync, so a restarted agent never removes what it has not yet been told about.
+/// </summary>
+public static class NftablesDelta
+{
+    private const string T = NftNames.Family + " " + NftNames.Table;
+
+    public static NftDeltaResult Compute(NftTableState desired, NftTableState actual, bool deleteStale)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(actual);
+        var sb = new StringBuilder();
+        var changedChains = 0;
+        var changedElements = 0;
+        var afterChains = actual.Chains.ToBuilder();
+        var afterSets = actual.Sets.ToBuilder();
+        var afterMaps = actual.Maps.ToBuilder();
+
+        if (!actual.TableExists) sb.Append("add table ").Append(T).Append(" { comment \"").Append(NftNames.TableComment).Append("\"; }\n");
+
+        // 1. Sets and their new elements first: rules may reference them.
+        foreach (var set in desired.Sets.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            actual.Sets.TryGetValue(set.Name, out var existing);
+            if (existing is null) sb.Append("add set ").Append(T).Append(' ').Append(set.Name).Append(" { ").Append(set.Definition).Append(" }\n");
+            var added = existing is null ? set.Elements : set.Elements.Except(existing.Elements);
+            changedElements += AppendElements(sb, "add", set.Name, added.OrderBy(e => e, StringComparer.Ordinal));
+            afterSets[set.Name] = set with { Elements = (existing?.Elements ?? []).Union(added) };
+        }
+
+        // 2. Maps (empty) and all new chains (empty), so that jumps and gotos resolve whatever the order below.
+        foreach (var map in desired.Maps.Values.Where(m => !actual.Maps.ContainsKey(m.Name)).OrderBy(m => m.Name, StringComparer.Ordinal))
+        {
+            sb.Append("add map ").Append(T).Append(' ').Append(map.Name).Append(" { ").Append(map.Definition).Append(" }\n");
+            afterMaps[map.Name] = map with { Elements = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal) };
+        }
+        foreach (var chain in desired.Chains.Values.Where(c => !actual.Chains.ContainsKey(c.Name)).OrderBy(c => c.Name, StringComparer.Ordinal))
+        {
+            sb.Append("add chain ").Append(T).Append(' ').Append(chain.Name);
+            if (chain.BaseDefinition is not null) sb.Append(" { ").Append(chain.BaseDefinition).Append(" }");
+            sb.Append('\n');
+        }
+
+        // 3. Fill new chains and rewrite changed ones. Non-base chains before base chains, so that traffic is only
+        //    dispatched to chains that are complete (all inside one transaction anyway).
+        foreach (var chain in desired.Chains.Values.OrderBy(c => c.BaseDefinition is null ? 0 : 1).ThenBy(c => c.Name, StringComparer.Ordinal))
+        {
+            var exists = actual.Chains.TryGetValue(chain.Name, out var existing);
+            if (exists && existing!.SameRules(chain)) continue;
+            changedChains++;
+            if (exists) sb.Append("flush chain ").Append(T).Append(' ').Append(chain.Name).Append('\n');
+            foreach (var rule in chain.Rules)
+            {
+                sb.Append("add rule ").Append(T).Append(' ').Append(chain.Name).Append(' ').Append(rule.Text)
+                  .Append(" comment \"").Append(NftNames.RuleCommentPrefix).Append(rule.Hash).Append("\"\n");
+            }
+            afterChains[chain.Name] = chain;
+        }
+
+        // 4. Map elements: a changed element is deleted and re-added; a stale one only goes after InSync.
+        foreach (var map in desired.Maps.Values.OrderBy(m => m.Name, StringComparer.Ordinal))
+        {
+            var current = afterMaps[map.Name].Elements.ToBuilder();
+            foreach (var (key, verdict) in current.ToList().OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                var wanted = map.Elements.TryGetValue(key, out var v) ? v : null;
+                if (wanted == verdict || (wanted is null && !deleteStale)) continue;
+                sb.Append("delete element ").Append(T).Append(' ').Append(map.Name).Append(" { \"").Append(key).Append("\" }\n");
+                current.Remove(key);
+                changedElements++;
+            }
+            foreach (var (key, verdict) in map.Elements.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                if (current.ContainsKey(key)) continue;
+                sb.Append("add element ").Append(T).Append(' ').Append(map.Name).Append(" { \"").Append(key).Append("\" : ").Append(verdict).Append(" }\n");
+                current[key] = verdict;
+                changedElements++;
+            }
+            afterMaps[map.Name] = map with { Elements = current.ToImmutable() };
+        }
+
+        if (deleteStale)
+        {
+            // 5. Stale maps, then stale chains: flush all first so no stale chain still jumps to another, then delete.
+            foreach (var name in actual.Maps.Keys.Where(n => !desired.Maps.ContainsKey(n)).Order(StringComparer.Ordinal))
+            {
+                sb.Append("delete map ").Append(T).Append(' ').Append(name).Append('\n');
+                afterMaps.Remove(name);
+            }
+            var staleChains = actual.Chains.Keys.Where(n => !desired.Chains.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
+            foreach (var name in staleChains) sb.Append("flush chain ").Append(T).Append(' ').Append(name).Append('\n');
+            foreach (var name in staleChains)
+            {
+                sb.Append("delete chain ").Append(T).Append(' ').Append(name).Append('\n');
+                afterChains.Remove(name);
+                changedChains++;
+            }
+        }
+
+        // 6. Set elements no longer wanted (a desired set's content is always complete), then stale sets: last,
+        //    because a set can only go once no rule references it.
+        foreach (var set in desired.Sets.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            if (!actual.Sets.TryGetValue(set.Name, out var existing)) continue;
+            var removed = existing.Elements.Except(set.Elements);
+            changedElements += AppendElements(sb, "delete", set.Name, removed.OrderBy(e => e, StringComparer.Ordinal));
+            afterSets[set.Name] = set;
+        }
+        if (deleteStale)
+        {
+            foreach (var name in actual.Sets.Keys.Where(n => !desired.Sets.ContainsKey(n)).Order(StringComparer.Ordinal))
+            {
+                sb.Append("delete set ").Append(T).Append(' ').Append(name).Append('\n');
+                afterSets.Remove(name);
+            }
+        }
+
+        var after = new NftTableState(true, afterChains.ToImmutable(), afterSets.ToImmutable(), afterMaps.ToImmutable());
+        return new NftDeltaResult(sb.ToString(), after, changedChains, changedElements);
+    }
+
+    private const int ElementsPerLine = 1000;
+
+    private static int AppendElements(StringBuilder sb, string verb, string set, IEnumerable<string> elements)
+    {
+        var count = 0;
+        foreach (var chunk in elements.Chunk(ElementsPerLine))
+        {
+            sb.Append(verb).Append(" element ").Append(T).Append(' ').Append(set).Append(" { ").AppendJoin(", ", chunk).Append(" }\n");
+            count += chunk.Length;
+        }
+        return count;
+    }
+}
