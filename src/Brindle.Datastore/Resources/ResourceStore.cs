@@ -23,6 +23,9 @@ public sealed class ResourceStore(IKeyValueStore store, TimeProvider? timeProvid
     /// <summary>Attempts of an apply whose read revisions were changed underneath it by another writer.</summary>
     private const int MaxApplyAttempts = 5;
 
+    /// <summary>From this many documents of one kind, one list of the kind is cheaper than a get per document.</summary>
+    private const int ListInsteadOfGetThreshold = 16;
+
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
     public IKeyValueStore KeyValueStore => store;
@@ -129,7 +132,7 @@ public sealed class ResourceStore(IKeyValueStore store, TimeProvider? timeProvid
 
         for (var attempt = 1; ; attempt++)
         {
-            var current = await Task.WhenAll(documents.Select(d => store.GetAsync(d.Resource.Key, cancellationToken)));
+            var current = await ReadCurrentAsync(documents, cancellationToken);
             var stale = documents.Zip(current)
                 .Where(p => ParseVersion(p.First.Resource) is { } expected && (p.Second?.ModRevision ?? 0) != expected)
                 .Select(p => p.First.Error("metadata.resourceVersion",
@@ -145,6 +148,25 @@ public sealed class ResourceStore(IKeyValueStore store, TimeProvider? timeProvid
             if (attempt == MaxApplyAttempts)
                 throw new ResourceConflictException($"gave up applying {documents.Count} resources after {MaxApplyAttempts} attempts: other writers keep changing them");
         }
+    }
+
+    /// <summary>The stored copy of each document's key (null if absent): one list per kind with many documents, else one get each.</summary>
+    private async Task<KeyValue?[]> ReadCurrentAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, KeyValue>(StringComparer.Ordinal);
+        foreach (var group in documents.GroupBy(d => d.Resource.ResourceKind))
+        {
+            if (group.Count() >= ListInsteadOfGetThreshold)
+            {
+                foreach (var kv in (await store.ListAsync(group.Key.Prefix(), cancellationToken)).Items) found[kv.Key] = kv;
+                continue;
+            }
+            foreach (var doc in group)
+            {
+                if (await store.GetAsync(doc.Resource.Key, cancellationToken) is { } kv) found[kv.Key] = kv;
+            }
+        }
+        return [.. documents.Select(d => found.GetValueOrDefault(d.Resource.Key))];
     }
 
     /// <summary>Changes to resources of <paramref name="kind"/> from <paramref name="fromRevision"/> on (0: from now).</summary>
