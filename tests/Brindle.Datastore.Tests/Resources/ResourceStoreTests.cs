@@ -9,9 +9,17 @@ namespace Brindle.Datastore.Resources.Tests;
 public sealed class ResourceStoreTests
 {
     private readonly InMemoryKeyValueStore _kv = new();
+    private readonly SteppingTime _time = new();
     private readonly ResourceStore _store;
 
-    public ResourceStoreTests() => _store = new ResourceStore(_kv);
+    public ResourceStoreTests() => _store = new ResourceStore(_kv, _time);
+
+    private sealed class SteppingTime : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now = _now.AddMinutes(1);
+    }
 
     private static IReadOnlyList<Document> Read(string yaml)
     {
@@ -72,6 +80,8 @@ public sealed class ResourceStoreTests
 
         await Assert.ThrowsAsync<ResourceConflictException>(() => _store.UpdateAsync(changed));
         Assert.Equal(created.Metadata.Uid, updated.Metadata.Uid);
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 5, 5, TimeSpan.Zero), created.Metadata.CreationTimestamp);
+        Assert.Equal(created.Metadata.CreationTimestamp, updated.Metadata.CreationTimestamp);
         Assert.NotEqual(created.Metadata.ResourceVersion, updated.Metadata.ResourceVersion);
         Assert.Equal("10.3.0.0/16", ((IPPool)(await _store.GetAsync(ResourceKinds.IPPool, null, "p1"))!).Spec.Cidr.ToString());
     }
