@@ -104,7 +104,16 @@ public sealed class DatastoreScaleHarness : IScaleHarness
             gets.Add(sw.Elapsed.TotalMilliseconds);
             if (listed.Items.Count != keys) throw new InvalidOperationException($"listed {listed.Items.Count} WorkloadEndpoints");
         }
+        var raw = (await store.ListAsync(ResourceKinds.WorkloadEndpoint.Prefix(), ct)).Items;
+        var decodes = new List<double>();
+        for (var run = 0; run < Math.Min(runs, 3); run++)
+        {
+            var sw = Stopwatch.StartNew();
+            foreach (var kv in raw) ResourceCodec.FromJson(kv.Value);
+            decodes.Add(sw.Elapsed.TotalMilliseconds);
+        }
         figures[$"apply {keys} WorkloadEndpoints, one txn (ms)"] = Median(applies);
+        figures[$"  of which: decode {keys} WEPs, 1 thread (ms)"] = Median(decodes);
         figures[$"get (list+decode) {keys} WorkloadEndpoints (ms)"] = Median(gets);
         return figures;
     }
