@@ -218,6 +218,7 @@ public sealed class PolicyEvaluator
     /// <summary>Null if the rule matches; otherwise why not (a fixed string unless <paramref name="explain"/>).</summary>
     private string? WhyNot(PolicyModel.Rule rule, CompiledEntityRule source, CompiledEntityRule destination, PolicyConnection c, bool explain)
     {
+        if (rule.Unsupported is { } unsupported) return explain ? $"not evaluated: {unsupported}" : Mismatch;
         if (rule.IpVersion is { } v && v != c.IpVersion) return explain ? $"the connection is IPv{c.IpVersion}, the rule is for IPv{v}" : Mismatch;
         if (rule.Protocol is { } p && p != c.Protocol) return explain ? $"protocol {ProtocolNames.Format(c.Protocol)} is not {ProtocolNames.Format(p)}" : Mismatch;
         if (rule.NotProtocol is { } np && np == c.Protocol) return explain ? $"protocol {ProtocolNames.Format(c.Protocol)} is excluded by notProtocol" : Mismatch;
