@@ -15,6 +15,7 @@ internal static class CliApplication
         root.Options.Add(GlobalOptions.LogLevel);
         root.Subcommands.Add(VersionCommand.Build(console));
         root.Subcommands.Add(SelectorCommand.Build(console));
+        root.Subcommands.Add(PolicyCommand.Build(console));
         return root;
     }
 }
