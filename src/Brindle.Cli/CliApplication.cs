@@ -17,6 +17,7 @@ internal static class CliApplication
         root.Subcommands.Add(IpamCommands.Build(console, IpamCommands.OpenConfiguredStoreAsync));
         root.Subcommands.Add(SelectorCommand.Build(console));
         foreach (var command in ResourceCommands.Build(console)) root.Subcommands.Add(command);
+        root.Subcommands.Add(PolicyCommand.Build(console));
         return root;
     }
 
