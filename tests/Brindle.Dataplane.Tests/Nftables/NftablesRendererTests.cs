@@ -91,4 +91,31 @@ public sealed class NftablesRendererTests
         Assert.Equal(before[0].Text, after[1].Text);
         Assert.NotEqual(before[0].Hash, after[1].Hash);
     }
+
+    [Fact]
+    public void RenderIncremental_AfterChanges_SameAsFreshRender()
+    {
+        var renderer = new NftablesRenderer();
+        var model = new DataplaneModel();
+        DataplaneMessage[] steps =
+        [
+            AllowAllProfile("kns.default"),
+            Policy("default", "web", inbound: [new Rule(RuleAction.Allow) { SrcIPSetIds = ["s:a"] }]),
+            Workload("a", "calia", "10.65.0.2", tiers: [Tier("default", ingress: ["web"])], profiles: ["kns.default"]),
+            IPSet("s:a", "10.65.0.9"),                                    // the policy becomes renderable
+            Policy("default", "web", inbound: [Tcp(RuleAction.Allow, 443)]),
+            new IPSetRemove("s:a"),
+            Workload("a", "calia", "10.65.0.2", profiles: ["kns.default"]),
+            new ConfigUpdate { LogPrefix = "x" },
+        ];
+        foreach (var step in steps)
+        {
+            model.OnUpdate(step);
+            var incremental = renderer.RenderIncremental(model);
+            var fresh = NftablesRenderer.Render(model);
+            Assert.Equal(fresh.Chains.Keys.Order(StringComparer.Ordinal), incremental.Chains.Keys.Order(StringComparer.Ordinal));
+            Assert.All(fresh.Chains.Values, c => Assert.True(c.SameRules(incremental.Chains[c.Name]), $"{c.Name} after {step}"));
+            Assert.All(fresh.Sets.Values, s => Assert.True(s.Elements.SetEquals(incremental.Sets[s.Name].Elements)));
+        }
+    }
 }
