@@ -14,8 +14,15 @@ namespace Brindle.Datastore.Kv;
 /// <item><see cref="WatchAsync"/> from revision R yields every change with revision &gt;= R under the prefix, in revision
 /// order, none lost, none repeated; if R is older than what the backend keeps, it throws <see cref="WatchCompactedException"/>
 /// and the caller re-lists.</item>
-/// <item>A key written with a lease is deleted (and a Delete event is delivered) when the lease expires or is revoked.</item>
+/// <item>A key written with a lease is deleted (and a Delete event is delivered) when the lease expires or is revoked.
+/// Writing with a lease that does not exist throws <see cref="LeaseNotFoundException"/>.</item>
+/// <item>An empty store is at revision 1 (as etcd). A write that changes nothing (deleting an absent key in a transaction)
+/// does not raise the revision.</item>
+/// <item>Unreachable backends and I/O failures throw <see cref="DatastoreException"/> with a plain message.</item>
 /// </list>
+/// Contract changes from the first draft (see docs/design/datastore.md): <see cref="CompactAsync"/> added;
+/// <see cref="WatchAsync"/> with <c>fromRevision &lt;= 0</c> means "from now"; a key may appear only once among a
+/// transaction's operations (etcd's rule); too-large transactions throw <see cref="TransactionTooLargeException"/>.
 /// </remarks>
 public interface IKeyValueStore : IAsyncDisposable
 {
@@ -43,7 +50,10 @@ public interface IKeyValueStore : IAsyncDisposable
     /// <summary>Applies every operation atomically if every condition holds; otherwise nothing.</summary>
     Task<TransactionResult> TransactAsync(IReadOnlyList<KvCondition> conditions, IReadOnlyList<KvOperation> operations, CancellationToken cancellationToken = default);
 
-    /// <summary>Changes under <paramref name="prefix"/> from <paramref name="fromRevision"/> (inclusive) on, until cancelled.</summary>
+    /// <summary>Changes under <paramref name="prefix"/> from <paramref name="fromRevision"/> (inclusive) on, until cancelled.
+    /// <paramref name="fromRevision"/> &lt;= 0 means "from now": only changes after the watch is established (on the first
+    /// <c>MoveNextAsync</c>). To see everything without a gap, list and watch from <see cref="ListResult.Revision"/> + 1.
+    /// Throws <see cref="WatchCompactedException"/> (on enumeration) if the revision is no longer kept.</summary>
     IAsyncEnumerable<WatchEvent> WatchAsync(string prefix, long fromRevision, CancellationToken cancellationToken = default);
 
     Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken cancellationToken = default);
@@ -51,5 +61,10 @@ public interface IKeyValueStore : IAsyncDisposable
     /// <summary>Renews the lease; false if it has already expired.</summary>
     Task<bool> KeepAliveAsync(long leaseId, CancellationToken cancellationToken = default);
 
+    /// <summary>Ends the lease now and deletes its keys. Revoking an unknown lease does nothing.</summary>
     Task RevokeLeaseAsync(long leaseId, CancellationToken cancellationToken = default);
+
+    /// <summary>Discards watch history before <paramref name="revision"/>: a later watch from a revision below it throws
+    /// <see cref="WatchCompactedException"/>; a watch from <paramref name="revision"/> itself still works.</summary>
+    Task CompactAsync(long revision, CancellationToken cancellationToken = default);
 }

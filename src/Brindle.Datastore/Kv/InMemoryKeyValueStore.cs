@@ -17,6 +17,7 @@ public sealed class InMemoryKeyValueStore(TimeProvider? timeProvider = null) : I
     private readonly List<Channel<WatchEvent>> _watchers = [];
     private readonly Dictionary<long, (TimeSpan Ttl, DateTimeOffset Expires)> _leases = [];
     private long _revision = 1;
+    private long _compacted;
     private long _nextLease = 1;
 
     public string Description => "in-memory";
@@ -54,9 +55,14 @@ public sealed class InMemoryKeyValueStore(TimeProvider? timeProvider = null) : I
 
     public Task<TransactionResult> TransactAsync(IReadOnlyList<KvCondition> conditions, IReadOnlyList<KvOperation> operations, CancellationToken cancellationToken = default)
     {
+        KvTransactionRules.Validate(operations);
         lock (_lock)
         {
             ExpireLeases();
+            foreach (var op in operations)
+            {
+                if (op.LeaseId != 0 && !_leases.ContainsKey(op.LeaseId)) throw new LeaseNotFoundException(op.LeaseId);
+            }
             foreach (var c in conditions)
             {
                 var rev = _data.TryGetValue(c.Key, out var kv) ? kv.ModRevision : 0;
@@ -72,9 +78,13 @@ public sealed class InMemoryKeyValueStore(TimeProvider? timeProvider = null) : I
         var channel = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
         lock (_lock)
         {
-            foreach (var e in _history)
+            if (fromRevision > 0 && fromRevision <= _compacted) throw new WatchCompactedException(fromRevision, _compacted + 1);
+            if (fromRevision > 0)
             {
-                if (e.Revision >= fromRevision) channel.Writer.TryWrite(e);
+                foreach (var e in _history)
+                {
+                    if (e.Revision >= fromRevision) channel.Writer.TryWrite(e);
+                }
             }
             _watchers.Add(channel);
         }
@@ -121,6 +131,18 @@ public sealed class InMemoryKeyValueStore(TimeProvider? timeProvider = null) : I
         }
     }
 
+    public Task CompactAsync(long revision, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (revision > _revision) throw new ArgumentOutOfRangeException(nameof(revision), $"revision {revision} is in the future (current {_revision})");
+            if (revision - 1 <= _compacted) return Task.CompletedTask;
+            _compacted = revision - 1;
+            _history.RemoveAll(e => e.Revision <= _compacted);
+            return Task.CompletedTask;
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         lock (_lock)
@@ -139,7 +161,7 @@ public sealed class InMemoryKeyValueStore(TimeProvider? timeProvider = null) : I
             if (!condition(current)) return Task.FromResult(new WriteResult(false, _revision, current));
             var op = operation();
             if (op.LeaseId != 0 && !_leases.ContainsKey(op.LeaseId))
-                throw new InvalidOperationException($"Lease {op.LeaseId} does not exist or has expired.");
+                throw new LeaseNotFoundException(op.LeaseId);
             Apply([op]);
             return Task.FromResult(new WriteResult(true, _revision, _data.GetValueOrDefault(key)));
         }

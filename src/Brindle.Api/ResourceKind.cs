@@ -1,0 +1,75 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Brindle.Api;
+
+/// <summary>
+/// Registry entry for one resource kind: its manifest name, plural (used in datastore keys and by
+/// calicoctl), scope, API version, short names, and the datastore key layout.
+/// Keys follow Calico's etcd v3 backend: <c>/calico/resources/v3/projectcalico.org/&lt;plural&gt;/[&lt;namespace&gt;/]&lt;name&gt;</c>.
+/// </summary>
+public sealed record ResourceKind
+{
+    internal ResourceKind(string name, string plural, bool namespaced, string apiVersion, string keyRoot, Type clrType, EquatableArray<string> aliases)
+    {
+        Name = name;
+        Plural = plural;
+        Namespaced = namespaced;
+        ApiVersion = apiVersion;
+        KeyRoot = keyRoot;
+        ClrType = clrType;
+        Aliases = aliases;
+    }
+
+    /// <summary>Kind as written in manifests (<c>IPPool</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>Lower-case plural (<c>ippools</c>).</summary>
+    public string Plural { get; }
+
+    public bool Namespaced { get; }
+
+    public string ApiVersion { get; }
+
+    /// <summary>Key prefix shared by all kinds of this API group, ending in '/'.</summary>
+    public string KeyRoot { get; }
+
+    /// <summary>The sealed record type for this kind.</summary>
+    public Type ClrType { get; }
+
+    /// <summary>Lower-case names accepted on the command line besides <see cref="Name"/> (singular, plural, short names).</summary>
+    public EquatableArray<string> Aliases { get; }
+
+    /// <summary>Datastore key of one resource. <paramref name="ns"/> is ignored for cluster-scoped kinds.</summary>
+    public string KeyFor(string? ns, string name) =>
+        Namespaced ? $"{KeyRoot}{Plural}/{ns}/{name}" : $"{KeyRoot}{Plural}/{name}";
+
+    /// <summary>
+    /// Prefix listing every resource of this kind (<paramref name="ns"/> null), or those in one namespace.
+    /// Always ends in '/', so "ippools/" never matches a kind whose plural merely starts with "ippools".
+    /// </summary>
+    public string Prefix(string? ns = null) =>
+        Namespaced && ns is not null ? $"{KeyRoot}{Plural}/{ns}/" : $"{KeyRoot}{Plural}/";
+
+    /// <summary>Splits a key of this kind into namespace (null for cluster-scoped) and name.</summary>
+    public bool TryParseKey(string key, out string? ns, [NotNullWhen(true)] out string? name)
+    {
+        ns = null;
+        name = null;
+        var prefix = Prefix();
+        if (!key.StartsWith(prefix, StringComparison.Ordinal)) return false;
+        var rest = key[prefix.Length..];
+        var parts = rest.Split('/');
+        if (Namespaced)
+        {
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0) return false;
+            ns = parts[0];
+            name = parts[1];
+            return true;
+        }
+        if (parts.Length != 1 || parts[0].Length == 0) return false;
+        name = parts[0];
+        return true;
+    }
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,10 @@
+namespace Brindle.Ipam;
+
+/// <summary>What releasing one ordinal of a block did.</summary>
+internal enum BlockReleaseOutcome
+{
+    Released,
+    NotAllocated,
+    HandleMismatch,
+    StaleSequence,
+}

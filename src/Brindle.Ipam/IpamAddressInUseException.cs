@@ -1,0 +1,4 @@
+namespace Brindle.Ipam;
+
+/// <summary>The specific address asked for is already allocated.</summary>
+public sealed class IpamAddressInUseException(string message) : IpamException(message);

@@ -1,0 +1,280 @@
+namespace Brindle.Policy;
+
+/// <summary>Keeps, incrementally, which selectors match which items (endpoints, network sets), and reports each change.</summary>
+/// <remarks>
+/// Inputs: selectors (<see cref="UpdateSelector"/>/<see cref="DeleteSelector"/>), items with their own labels and ordered
+/// parent IDs (<see cref="UpdateItem"/>/<see cref="DeleteItem"/>), and parents' labels (<see cref="UpdateParentLabels"/>).
+/// An item's effective labels are its own labels, then each parent's labels in order for keys not yet set (Calico's
+/// rule: own labels win, then the first parent that has the key) — e.g. a workload endpoint over its namespace profile.
+/// Outputs: <c>matchStarted(selector, item)</c> and <c>matchStopped(selector, item)</c>, stops before starts within one call.
+/// Cost: each selector is indexed by the label key/values it requires (<see cref="LabelRestriction"/>), and items by
+/// their effective key/values, so an item change re-evaluates only selectors filed under the item's own label values
+/// (plus selectors that cannot be indexed, such as <c>all()</c> or <c>!has(k)</c>), and a selector change evaluates
+/// only items holding a value it requires. Neither depends on the total number of items or selectors.
+/// Invariant: the reported match set always equals "selector.Matches(effective labels)" for every pair.
+/// Not thread-safe; used from one calculation thread.
+/// </remarks>
+public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId> matchStarted, Action<TSelectorId, TItemId> matchStopped)
+    where TSelectorId : notnull
+    where TItemId : notnull
+{
+    private readonly Dictionary<TSelectorId, SelectorState> _selectors = [];
+    private readonly Dictionary<TItemId, ItemState> _items = [];
+    private readonly Dictionary<string, ParentState> _parents = new(StringComparer.Ordinal);
+    private readonly KeyValueIndex<TSelectorId> _selectorsByValue = new();
+    private readonly Dictionary<string, HashSet<TSelectorId>> _selectorsByKey = new(StringComparer.Ordinal);
+    private readonly HashSet<TSelectorId> _unindexedSelectors = [];
+    private readonly KeyValueIndex<TItemId> _itemsByValue = new();
+    private readonly HashSet<TSelectorId> _candidateSelectors = [];
+    private readonly List<TItemId> _candidateItems = [];
+
+    public int SelectorCount => _selectors.Count;
+
+    public int ItemCount => _items.Count;
+
+    /// <summary>Adds or replaces a selector; a replacement with an equal selector does nothing.</summary>
+    public void UpdateSelector(TSelectorId id, Selector selector)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        if (_selectors.TryGetValue(id, out var existing))
+        {
+            if (existing.Selector.Equals(selector)) return;
+            Unfile(id, existing.Plan);
+        }
+        else
+        {
+            existing = new SelectorState();
+            _selectors[id] = existing;
+        }
+        existing.Selector = selector;
+        existing.Plan = IndexPlan.For(selector);
+        File(id, existing.Plan);
+
+        var now = new HashSet<TItemId>();
+        foreach (var itemId in CandidateItems(existing.Plan))
+        {
+            if (selector.Matches(_items[itemId].Effective)) now.Add(itemId);
+        }
+        foreach (var itemId in existing.Matches.Where(i => !now.Contains(i)).ToList()) Stop(id, existing, itemId, _items[itemId]);
+        foreach (var itemId in now.Where(i => !existing.Matches.Contains(i)).ToList()) Start(id, existing, itemId, _items[itemId]);
+    }
+
+    public void DeleteSelector(TSelectorId id)
+    {
+        if (!_selectors.TryGetValue(id, out var state)) return;
+        foreach (var itemId in state.Matches.ToList()) Stop(id, state, itemId, _items[itemId]);
+        Unfile(id, state.Plan);
+        _selectors.Remove(id);
+    }
+
+    /// <summary>Adds or replaces an item with its own labels and its parents (in priority order), e.g. profile names.</summary>
+    public void UpdateItem(TItemId id, IReadOnlyDictionary<string, string> labels, IReadOnlyList<string>? parentIds = null)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var parents = parentIds is null or { Count: 0 } ? [] : parentIds.ToArray();
+        if (!_items.TryGetValue(id, out var item))
+        {
+            item = new ItemState();
+            _items[id] = item;
+        }
+        else
+        {
+            foreach (var parentId in item.Parents) ReleaseParent(parentId, id);
+        }
+        item.Own = new Dictionary<string, string>(labels, StringComparer.Ordinal);
+        item.Parents = parents;
+        foreach (var parentId in parents) Parent(parentId).Children.Add(id);
+        Recalculate(id, item);
+    }
+
+    public void DeleteItem(TItemId id)
+    {
+        if (!_items.TryGetValue(id, out var item)) return;
+        foreach (var selectorId in item.Matches.ToList()) Stop(selectorId, _selectors[selectorId], id, item);
+        foreach (var (key, value) in item.Effective) _itemsByValue.Remove(key, value, id);
+        foreach (var parentId in item.Parents) ReleaseParent(parentId, id);
+        _items.Remove(id);
+    }
+
+    /// <summary>Sets a parent's labels (null = the parent is gone; its children then inherit nothing from it).</summary>
+    public void UpdateParentLabels(string parentId, IReadOnlyDictionary<string, string>? labels)
+    {
+        ArgumentNullException.ThrowIfNull(parentId);
+        var parent = Parent(parentId);
+        parent.Labels = labels is null ? null : new Dictionary<string, string>(labels, StringComparer.Ordinal);
+        foreach (var child in parent.Children.ToList()) Recalculate(child, _items[child]);
+        if (parent.Labels is null && parent.Children.Count == 0) _parents.Remove(parentId);
+    }
+
+    public bool IsMatch(TSelectorId selectorId, TItemId itemId) =>
+        _selectors.TryGetValue(selectorId, out var state) && state.Matches.Contains(itemId);
+
+    /// <summary>The items a selector matches now (a live view; do not hold it across updates).</summary>
+    public IReadOnlyCollection<TItemId> ItemsMatching(TSelectorId selectorId) =>
+        _selectors.TryGetValue(selectorId, out var state) ? state.Matches : [];
+
+    /// <summary>The selectors that match an item now (a live view; do not hold it across updates).</summary>
+    public IReadOnlyCollection<TSelectorId> SelectorsMatching(TItemId itemId) =>
+        _items.TryGetValue(itemId, out var item) ? item.Matches : [];
+
+    /// <summary>The item's effective labels (own over inherited), or null if the item is unknown.</summary>
+    public IReadOnlyDictionary<string, string>? EffectiveLabels(TItemId itemId) =>
+        _items.TryGetValue(itemId, out var item) ? item.Effective : null;
+
+    private void Recalculate(TItemId id, ItemState item)
+    {
+        var effective = Effective(item);
+        foreach (var (key, value) in item.Effective)
+        {
+            if (!effective.TryGetValue(key, out var v) || !string.Equals(v, value, StringComparison.Ordinal)) _itemsByValue.Remove(key, value, id);
+        }
+        foreach (var (key, value) in effective)
+        {
+            if (!item.Effective.TryGetValue(key, out var v) || !string.Equals(v, value, StringComparison.Ordinal)) _itemsByValue.Add(key, value, id);
+        }
+        item.Effective = effective;
+
+        // Candidates: selectors filed under one of the item's key/values or keys, the unindexable ones, and the
+        // ones matching now (they may stop). No other selector can match these labels.
+        _candidateSelectors.Clear();
+        foreach (var (key, value) in effective)
+        {
+            if (_selectorsByValue.TryGet(key, value) is { } byValue) _candidateSelectors.UnionWith(byValue);
+            if (_selectorsByKey.TryGetValue(key, out var byKey)) _candidateSelectors.UnionWith(byKey);
+        }
+        _candidateSelectors.UnionWith(_unindexedSelectors);
+        foreach (var selectorId in item.Matches.ToList())
+        {
+            var state = _selectors[selectorId];
+            if (!_candidateSelectors.Contains(selectorId) || !state.Selector.Matches(effective)) Stop(selectorId, state, id, item);
+        }
+        foreach (var selectorId in _candidateSelectors)
+        {
+            if (item.Matches.Contains(selectorId)) continue;
+            var state = _selectors[selectorId];
+            if (state.Selector.Matches(effective)) Start(selectorId, state, id, item);
+        }
+    }
+
+    private Dictionary<string, string> Effective(ItemState item)
+    {
+        if (item.Parents.Length == 0) return item.Own;
+        var effective = new Dictionary<string, string>(item.Own, StringComparer.Ordinal);
+        foreach (var parentId in item.Parents)
+        {
+            if (_parents[parentId].Labels is not { } labels) continue;
+            foreach (var (key, value) in labels) effective.TryAdd(key, value);
+        }
+        return effective;
+    }
+
+    private List<TItemId> CandidateItems(IndexPlan plan)
+    {
+        _candidateItems.Clear();
+        switch (plan.Kind)
+        {
+            case IndexPlanKind.Values:
+                foreach (var value in plan.Values!)
+                {
+                    if (_itemsByValue.TryGet(plan.Key!, value) is { } items) _candidateItems.AddRange(items);
+                }
+                break;
+            case IndexPlanKind.Key:
+                foreach (var items in _itemsByValue.ValuesOf(plan.Key!)) _candidateItems.AddRange(items);
+                break;
+            case IndexPlanKind.Unindexed:
+                _candidateItems.AddRange(_items.Keys);
+                break;
+        }
+        return _candidateItems;
+    }
+
+    private void File(TSelectorId id, IndexPlan plan)
+    {
+        switch (plan.Kind)
+        {
+            case IndexPlanKind.Values:
+                foreach (var value in plan.Values!) _selectorsByValue.Add(plan.Key!, value, id);
+                break;
+            case IndexPlanKind.Key:
+                if (!_selectorsByKey.TryGetValue(plan.Key!, out var set)) _selectorsByKey[plan.Key!] = set = [];
+                set.Add(id);
+                break;
+            case IndexPlanKind.Unindexed:
+                _unindexedSelectors.Add(id);
+                break;
+        }
+    }
+
+    private void Unfile(TSelectorId id, IndexPlan plan)
+    {
+        switch (plan.Kind)
+        {
+            case IndexPlanKind.Values:
+                foreach (var value in plan.Values!) _selectorsByValue.Remove(plan.Key!, value, id);
+                break;
+            case IndexPlanKind.Key:
+                var set = _selectorsByKey[plan.Key!];
+                set.Remove(id);
+                if (set.Count == 0) _selectorsByKey.Remove(plan.Key!);
+                break;
+            case IndexPlanKind.Unindexed:
+                _unindexedSelectors.Remove(id);
+                break;
+        }
+    }
+
+    private ParentState Parent(string parentId)
+    {
+        if (!_parents.TryGetValue(parentId, out var parent)) _parents[parentId] = parent = new ParentState();
+        return parent;
+    }
+
+    private void ReleaseParent(string parentId, TItemId child)
+    {
+        var parent = _parents[parentId];
+        parent.Children.Remove(child);
+        if (parent.Labels is null && parent.Children.Count == 0) _parents.Remove(parentId);
+    }
+
+    private void Start(TSelectorId selectorId, SelectorState state, TItemId itemId, ItemState item)
+    {
+        state.Matches.Add(itemId);
+        item.Matches.Add(selectorId);
+        matchStarted(selectorId, itemId);
+    }
+
+    private void Stop(TSelectorId selectorId, SelectorState state, TItemId itemId, ItemState item)
+    {
+        state.Matches.Remove(itemId);
+        item.Matches.Remove(selectorId);
+        matchStopped(selectorId, itemId);
+    }
+
+    private sealed class SelectorState
+    {
+        public Selector Selector { get; set; } = Selector.All;
+
+        public IndexPlan Plan { get; set; } = IndexPlan.Never;
+
+        public HashSet<TItemId> Matches { get; } = [];
+    }
+
+    private sealed class ItemState
+    {
+        public Dictionary<string, string> Own { get; set; } = [];
+
+        public string[] Parents { get; set; } = [];
+
+        public Dictionary<string, string> Effective { get; set; } = [];
+
+        public HashSet<TSelectorId> Matches { get; } = [];
+    }
+
+    private sealed class ParentState
+    {
+        public Dictionary<string, string>? Labels { get; set; }
+
+        public HashSet<TItemId> Children { get; } = [];
+    }
+}

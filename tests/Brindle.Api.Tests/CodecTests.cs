@@ -1,0 +1,137 @@
+namespace Brindle.Api.Tests;
+
+public sealed class CodecTests
+{
+    [Theory]
+    [MemberData(nameof(Examples.V3), MemberType = typeof(Examples))]
+    public void Every_v3_example_parses_and_round_trips(string file)
+    {
+        var result = Examples.Read("seed-v3", file);
+
+        Assert.Empty(result.Errors);
+        Assert.NotEmpty(result.Documents);
+        foreach (var document in result.Documents)
+        {
+            var yaml = ResourceCodec.WriteYaml(document.Resource);
+            var again = ResourceCodec.Read(yaml, "round-trip");
+            Assert.Empty(again.Errors);
+            Assert.Equal(document.Resource, Assert.Single(again.Documents).Resource);
+            Assert.Equal(document.Resource, ResourceCodec.FromJson(ResourceCodec.ToJson(document.Resource)));
+        }
+    }
+
+    [Fact]
+    public void Multi_document_yaml_keeps_order_and_indexes()
+    {
+        var result = Examples.Read("seed-v3", "policies.yaml");
+
+        Assert.Equal([1, 2, 3, 4], result.Documents.Select(d => d.Index));
+        Assert.Equal(
+            ["NetworkPolicy 'production/web-db-policy'", "NetworkPolicy 'staging/deny-all-default'", "GlobalNetworkPolicy 'default-deny-all'", "NetworkPolicy 'frontend/frontend-allow-http'"],
+            result.Documents.Select(d => d.Resource.Describe()));
+        var http = Assert.IsType<NetworkPolicy>(result.Documents[3].Resource);
+        var rule = Assert.Single(http.Spec.Ingress);
+        Assert.Equal(RuleAction.Allow, rule.Action);
+        Assert.Equal(Protocol.Tcp, rule.Protocol);
+        Assert.Equal([Port.Number(80)], rule.Destination.Ports);
+    }
+
+    [Fact]
+    public void Ippool_fields_decode_typed()
+    {
+        var pool = Assert.IsType<IPPool>(Assert.Single(Examples.Read("seed-v3", "ippool-ipip.yaml").Documents).Resource);
+
+        Assert.Equal(Cidr.Parse("172.16.0.0/16"), pool.Spec.Cidr);
+        Assert.Equal(EncapsulationMode.Always, pool.Spec.IpipMode);
+        Assert.True(pool.Spec.NatOutgoing);
+        Assert.Equal("/calico/resources/v3/projectcalico.org/ippools/default-pool", pool.Key);
+    }
+
+    [Fact]
+    public void Calicoctl_config_is_reported_as_not_a_resource()
+    {
+        var text = File.ReadAllText(Path.Combine(Examples.Root, "seed-v3", "calicoctl.cfg"));
+
+        var error = Assert.Single(ResourceCodec.Read(text, "calicoctl.cfg").Errors);
+
+        Assert.Equal("kind", error.Field);
+        Assert.Contains("client configuration", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_object_array_and_list_kinds_are_read()
+    {
+        const string pool = """{"apiVersion":"projectcalico.org/v3","kind":"IPPool","metadata":{"name":"p"},"spec":{"cidr":"10.0.0.0/16"}}""";
+
+        Assert.Single(ResourceCodec.Read(pool, "a.json").Documents);
+        Assert.Equal(2, ResourceCodec.Read($"[{pool},{pool.Replace("\"p\"", "\"q\"", StringComparison.Ordinal)}]", "b.json").Documents.Count);
+        var list = ResourceCodec.Read($$"""{"apiVersion":"projectcalico.org/v3","kind":"IPPoolList","items":[{{pool}}]}""", "c.json");
+        Assert.Empty(list.Errors);
+        Assert.Single(list.Documents);
+        var yamlList = ResourceCodec.Read("kind: List\napiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: prod, labels: {env: prod}}\n", "d.yaml");
+        var ns = Assert.IsType<KubernetesNamespace>(Assert.Single(yamlList.Documents).Resource);
+        Assert.Equal("prod", ns.Metadata.Labels["env"]);
+    }
+
+    [Fact]
+    public void Unknown_fields_and_wrong_types_are_all_reported_with_paths()
+    {
+        const string text = """
+            apiVersion: projectcalico.org/v3
+            kind: NetworkPolicy
+            metadata:
+              name: allow-db
+              namespace: default
+            spec:
+              selectr: all()
+              order: "ten"
+              ingress:
+              - action: allow
+                destination:
+                  ports: [80, true]
+            """;
+
+        var result = ResourceCodec.Read(text, "policy.yaml");
+
+        Assert.Empty(result.Documents);
+        Assert.Equal(
+            [
+                "policy.yaml: document 1 (NetworkPolicy 'default/allow-db'): spec.selectr: unknown field",
+                "policy.yaml: document 1 (NetworkPolicy 'default/allow-db'): spec.order: expected a number, got string \"ten\"",
+                "policy.yaml: document 1 (NetworkPolicy 'default/allow-db'): spec.ingress[0].action: invalid value 'allow' (expected one of Allow, Deny, Log, Pass)",
+                "policy.yaml: document 1 (NetworkPolicy 'default/allow-db'): spec.ingress[0].destination.ports[1]: expected a port number, range or name, got boolean true",
+            ],
+            result.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void Host_bits_in_a_cidr_are_an_error()
+    {
+        var result = ResourceCodec.Read("apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: p}\nspec: {cidr: 10.0.0.1/16}\n", "pool.yaml");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("spec.cidr", error.Field);
+        Assert.Contains("host bits", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Yaml_syntax_errors_name_the_line()
+    {
+        var error = Assert.Single(ResourceCodec.Read("kind: IPPool\n  bad: [\n", "x.yaml").Errors);
+
+        Assert.StartsWith("x.yaml: invalid YAML at line", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Strings_that_look_like_numbers_stay_strings_through_yaml()
+    {
+        var ns = new KubernetesNamespace
+        {
+            Metadata = new() { Name = "n", Labels = EquatableMap.Create(("version", "1"), ("flag", "true"), ("empty", ""), ("sel", "!has(x)")) },
+        };
+
+        var yaml = ResourceCodec.WriteYaml(ns);
+
+        Assert.Equal(ns, Assert.Single(ResourceCodec.Read(yaml, "ns.yaml").Documents).Resource);
+    }
+}
