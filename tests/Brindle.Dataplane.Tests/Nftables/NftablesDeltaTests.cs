@@ -18,8 +18,8 @@ public sealed class NftablesDeltaTests
     private static readonly DataplaneMessage[] Base =
     [
         AllowAllProfile("kns.default"),
-        Policy("default", "web", inbound: [Tcp(RuleAction.Allow, 80)]),
-        Policy("default", "db", inbound: [Tcp(RuleAction.Allow, 5432)]),
+        ActivePolicy("default", "web", inbound: [Tcp(RuleAction.Allow, 80)]),
+        ActivePolicy("default", "db", inbound: [Tcp(RuleAction.Allow, 5432)]),
         Workload("a", "calia", "10.65.0.2", tiers: [Tier("default", ingress: ["web"])], profiles: ["kns.default"]),
         Workload("b", "calib", "10.65.0.3", tiers: [Tier("default", ingress: ["db"])], profiles: ["kns.default"]),
     ];
@@ -37,7 +37,7 @@ public sealed class NftablesDeltaTests
     public void Compute_OnePolicyChanged_OnlyItsChainRewritten()
     {
         var after = NftablesDelta.Compute(Render(Base), NftTableState.Missing, true).After;
-        var changed = Render([.. Base, Policy("default", "web", inbound: [Tcp(RuleAction.Allow, 80, 443)])]);
+        var changed = Render([.. Base, ActivePolicy("default", "web", inbound: [Tcp(RuleAction.Allow, 80, 443)])]);
         var delta = NftablesDelta.Compute(changed, after, true);
         var lines = delta.Script.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["flush chain inet brindle pi-default.web", "add rule inet brindle pi-default.web meta l4proto 6 th dport { 80, 443 } accept comment \"brindle:" + changed.Chains["pi-default.web"].Rules[0].Hash + "\""], lines);

@@ -20,8 +20,8 @@ public sealed class NftablesRendererTests
     {
         Golden.Assert("tiers-pass-profiles.nft", FullScript(
             AllowAllProfile("kns.default"),
-            Policy("security", "gate", inbound: [Tcp(RuleAction.Pass, 80), new Rule(RuleAction.Log), Tcp(RuleAction.Deny, 8080)]),
-            Policy("default", "web", inbound: [Tcp(RuleAction.Allow, 80, 8080)], outbound: [Udp(RuleAction.Allow, 53)]),
+            ActivePolicy("security", "gate", inbound: [Tcp(RuleAction.Pass, 80), new Rule(RuleAction.Log), Tcp(RuleAction.Deny, 8080)]),
+            ActivePolicy("default", "web", inbound: [Tcp(RuleAction.Allow, 80, 8080)], outbound: [Udp(RuleAction.Allow, 53)]),
             Workload("a", "calia", "10.65.0.2", "fd00:65::2", profiles: ["kns.default"]),
             Workload("b", "calib", "10.65.0.3", tiers: [Tier("security", ingress: ["gate"], defaultAction: TierDefaultAction.Pass), Tier("default", ingress: ["web"], egress: ["web"])], profiles: ["kns.default"]),
             new IPPoolUpdate("pool", IPNetwork.Parse("10.65.0.0/16"), Masquerade: true)));
@@ -33,7 +33,7 @@ public sealed class NftablesRendererTests
         Golden.Assert("ipsets-namedports-icmp.nft", FullScript(
             IPSet("s:web", "10.65.0.0/24", "10.65.0.9", "fd00:65::/64"),
             new IPSetUpdate("n:http", IPSetType.NamedPorts, [new IPSetMember(IPNetwork.Parse("10.65.0.3/32"), IPProtocols.Tcp, 8080)]),
-            Policy("default", "mix", inbound:
+            ActivePolicy("default", "mix", inbound:
             [
                 new Rule(RuleAction.Allow) { SrcIPSetIds = ["s:web"], NotSrcNets = [IPNetwork.Parse("10.65.0.128/25")], Protocol = IPProtocols.Tcp, DstNamedPortIPSetIds = ["n:http"], DstPorts = [new PortRange(9000, 9100)] },
                 new Rule(RuleAction.Allow) { Protocol = IPProtocols.Icmp, NotIcmpType = 8, NotIcmpCode = 0 },
@@ -64,7 +64,7 @@ public sealed class NftablesRendererTests
     {
         var model = new DataplaneModel();
         model.OnUpdate(AllowAllProfile("kns.default"));
-        model.OnUpdate(Policy("default", "bad", inbound: [new Rule(RuleAction.Allow) { DstPorts = [PortRange.Single(80)] }]));   // ports without protocol
+        model.OnUpdate(ActivePolicy("default", "bad", inbound: [new Rule(RuleAction.Allow) { DstPorts = [PortRange.Single(80)] }]));   // ports without protocol
         model.OnUpdate(Workload("a", "calia", "10.65.0.2", tiers: [Tier("default", ingress: ["bad"])], profiles: ["kns.default"]));
         model.OnUpdate(Workload("b", "calib", "10.65.0.3", profiles: ["kns.default"]));
         var state = NftablesRenderer.Render(model);
@@ -84,9 +84,9 @@ public sealed class NftablesRendererTests
     public void Render_RuleInsertedEarlier_ChangesHashesOfLaterRules()
     {
         var model = new DataplaneModel();
-        model.OnUpdate(Policy("default", "p", inbound: [Tcp(RuleAction.Allow, 80), Tcp(RuleAction.Allow, 81)]));
+        model.OnUpdate(ActivePolicy("default", "p", inbound: [Tcp(RuleAction.Allow, 80), Tcp(RuleAction.Allow, 81)]));
         var before = NftablesRenderer.Render(model).Chains["pi-default.p"].Rules;
-        model.OnUpdate(Policy("default", "p", inbound: [Tcp(RuleAction.Deny, 79), Tcp(RuleAction.Allow, 80), Tcp(RuleAction.Allow, 81)]));
+        model.OnUpdate(ActivePolicy("default", "p", inbound: [Tcp(RuleAction.Deny, 79), Tcp(RuleAction.Allow, 80), Tcp(RuleAction.Allow, 81)]));
         var after = NftablesRenderer.Render(model).Chains["pi-default.p"].Rules;
         Assert.Equal(before[0].Text, after[1].Text);
         Assert.NotEqual(before[0].Hash, after[1].Hash);
@@ -100,10 +100,10 @@ public sealed class NftablesRendererTests
         DataplaneMessage[] steps =
         [
             AllowAllProfile("kns.default"),
-            Policy("default", "web", inbound: [new Rule(RuleAction.Allow) { SrcIPSetIds = ["s:a"] }]),
+            ActivePolicy("default", "web", inbound: [new Rule(RuleAction.Allow) { SrcIPSetIds = ["s:a"] }]),
             Workload("a", "calia", "10.65.0.2", tiers: [Tier("default", ingress: ["web"])], profiles: ["kns.default"]),
             IPSet("s:a", "10.65.0.9"),                                    // the policy becomes renderable
-            Policy("default", "web", inbound: [Tcp(RuleAction.Allow, 443)]),
+            ActivePolicy("default", "web", inbound: [Tcp(RuleAction.Allow, 443)]),
             new IPSetRemove("s:a"),
             Workload("a", "calia", "10.65.0.2", profiles: ["kns.default"]),
             new ConfigUpdate { LogPrefix = "x" },
