@@ -1,4 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Brindle.Api;
 using Brindle.Calculation;
 
@@ -13,9 +16,16 @@ namespace Brindle.Benchmarks.Calculation;
 /// <c>dotnet run -c Release --project bench/Brindle.Benchmarks -- --filter '*CalculationGraphBenchmarks*'</c>
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(warmupCount: 2, iterationCount: 10)]
+[MedianColumn]
+[Config(typeof(InProcessConfig))]
 public class CalculationGraphBenchmarks
 {
+    /// <summary>In-process: the generated-project build BenchmarkDotNet does by default exceeds its timeout on the shared build machine.</summary>
+    private sealed class InProcessConfig : ManualConfig
+    {
+        public InProcessConfig() => AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(10));
+    }
+
     private const int Endpoints = 10_000;
     private const int LocalEndpoints = 50;
     private const int Policies = 1_000;
