@@ -50,6 +50,8 @@ public sealed class Selector : IEquatable<Selector>
 
     internal IReadOnlyDictionary<string, LabelRestriction> Restrictions => _restrictions ??= Root.Restrictions();
 
+    internal static Selector FromNode(SelectorNode root) => root is SelectorNode.All ? All : new Selector(root);
+
     /// <summary>Parses selector text; throws <see cref="SelectorSyntaxException"/> (a <see cref="FormatException"/>) if it is invalid.</summary>
     public static Selector Parse(string text) =>
         TryParse(text, out var selector, out var error) ? selector : throw new SelectorSyntaxException(error);
