@@ -113,7 +113,7 @@ public sealed class DatastoreScaleHarness : IScaleHarness
             decodes.Add(sw.Elapsed.TotalMilliseconds);
         }
         figures[$"apply {keys} WorkloadEndpoints, one txn (ms)"] = Median(applies);
-        figures[$"  of which: decode {keys} WEPs, 1 thread (ms)"] = Median(decodes);
+        figures[$"decode only, {keys} WorkloadEndpoints (ms)"] = Median(decodes);
         figures[$"get (list+decode) {keys} WorkloadEndpoints (ms)"] = Median(gets);
         return figures;
     }
