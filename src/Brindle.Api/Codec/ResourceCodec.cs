@@ -15,6 +15,9 @@ public static class ResourceCodec
 {
     private static readonly HashSet<string> EnvelopeFields = new(StringComparer.Ordinal) { "apiVersion", "kind" };
 
+    /// <summary>Comments allowed; duplicate keys rejected by the parser (they would otherwise throw while decoding).</summary>
+    private static readonly JsonDocumentOptions JsonReading = new() { CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false };
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Decodes every document in <paramref name="text"/>; <paramref name="sourceName"/> names it in errors.</summary>
@@ -25,7 +28,7 @@ public static class ResourceCodec
         List<JsonNode?> roots;
         try
         {
-            roots = LooksLikeJson(text) ? [JsonNode.Parse(text, documentOptions: new() { CommentHandling = JsonCommentHandling.Skip })] : YamlTree.Parse(text);
+            roots = LooksLikeJson(text) ? [JsonNode.Parse(text, documentOptions: JsonReading)] : YamlTree.Parse(text);
         }
         catch (JsonException e)
         {
