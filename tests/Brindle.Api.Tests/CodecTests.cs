@@ -233,3 +233,16 @@ public sealed class NumberEdgeTests
         Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
     }
 }
+
+public sealed class JsonNumberEdgeTests
+{
+    [Fact]
+    public void Json_numbers_beyond_double_are_reported()
+    {
+        var result = ResourceCodec.Read("""{"apiVersion":"projectcalico.org/v3","kind":"Tier","metadata":{"name":"t"},"spec":{"order":1e400}}""", "t.json");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("spec.order", error.Field);
+        Assert.Contains("out of range", error.Reason, StringComparison.Ordinal);
+    }
+}
