@@ -14,8 +14,45 @@ internal static class CliApplication
         root.Options.Add(GlobalOptions.Config);
         root.Options.Add(GlobalOptions.LogLevel);
         root.Subcommands.Add(VersionCommand.Build(console));
+        root.Subcommands.Add(IpamCommands.Build(console, IpamCommands.OpenConfiguredStoreAsync));
         root.Subcommands.Add(SelectorCommand.Build(console));
         root.Subcommands.Add(PolicyCommand.Build(console));
+        foreach (var command in ResourceCommands.Build(console)) root.Subcommands.Add(command);
         return root;
+    }
+
+    /// <summary>
+    /// Parses and runs one command line. Command-line mistakes print one line each (with "did you mean") and exit 2;
+    /// user errors and datastore problems print one line and exit 1; anything else is a bug (exit 70, no stack trace
+    /// unless BRINDLE_DEBUG=1).
+    /// </summary>
+    public static async Task<int> RunAsync(CliConsole console, IReadOnlyList<string> args, CancellationToken cancellationToken = default)
+    {
+        var parseResult = BuildRootCommand(console).Parse(args);
+        if (parseResult.Errors.Count > 0 && parseResult.Action is System.CommandLine.Invocation.ParseErrorAction)
+        {
+            return await CommandLineErrors.ReportAsync(console, parseResult);
+        }
+        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = console.Out, Error = console.Error };
+        try
+        {
+            return await parseResult.InvokeAsync(configuration, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (CliErrors.TryDescribe(e, out var message))
+        {
+            await console.Error.WriteLineAsync($"brindle: {message}");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e)
+        {
+            await console.Error.WriteLineAsync($"brindle: internal error: {e.GetType().Name}: {e.Message}");
+            await console.Error.WriteLineAsync("This is a bug in Brindle. Set BRINDLE_DEBUG=1 to see the stack trace.");
+            if (console.EnvironmentOrProcess.TryGetValue("BRINDLE_DEBUG", out var debug) && debug == "1") await console.Error.WriteLineAsync(e.ToString());
+            return ExitCodes.InternalError;
+        }
     }
 }

@@ -7,7 +7,7 @@ internal static class CliErrors
     {
         switch (e)
         {
-            case UserErrorException:
+            case UserErrorException or Brindle.Datastore.DatastoreException:
                 message = e.Message;
                 return true;
             case FileNotFoundException f:

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
+using Brindle.Datastore.Etcd;
 using Brindle.Datastore.Kv;
+using Brindle.Datastore.Sqlite;
+using Brindle.Testing;
 
 namespace Brindle.Ipam.Tests;
 
@@ -9,27 +13,30 @@ public sealed class IpamConcurrencyTests
     {
         var store = new InMemoryKeyValueStore();
 
-        var result = await IpamConcurrencyScenario.RunAsync(() => new SharedStore(store));
+        var result = await IpamConcurrencyScenario.RunAsync(() => new SharedKeyValueStore(store));
 
         Assert.Equal(2000, result.Addresses);
     }
 
-    /// <summary>Every allocator shares one in-memory store; disposing a handle must not dispose it for the others.</summary>
-    private sealed class SharedStore(InMemoryKeyValueStore inner) : IKeyValueStore
+    [Fact]
+    public async Task ConcurrentAllocators_SqliteConnectionPerAllocator_NeverHandOutAnAddressTwice()
     {
-        public string Description => inner.Description;
-        public Task<KeyValue?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
-        public Task<ListResult> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
-        public Task<WriteResult> CreateAsync(string key, string value, long leaseId = 0, CancellationToken cancellationToken = default) => inner.CreateAsync(key, value, leaseId, cancellationToken);
-        public Task<WriteResult> UpdateAsync(string key, string value, long expectedModRevision, long leaseId = 0, CancellationToken cancellationToken = default) => inner.UpdateAsync(key, value, expectedModRevision, leaseId, cancellationToken);
-        public Task<WriteResult> PutAsync(string key, string value, long leaseId = 0, CancellationToken cancellationToken = default) => inner.PutAsync(key, value, leaseId, cancellationToken);
-        public Task<WriteResult> DeleteAsync(string key, long expectedModRevision = 0, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, expectedModRevision, cancellationToken);
-        public Task<TransactionResult> TransactAsync(IReadOnlyList<KvCondition> conditions, IReadOnlyList<KvOperation> operations, CancellationToken cancellationToken = default) => inner.TransactAsync(conditions, operations, cancellationToken);
-        public IAsyncEnumerable<WatchEvent> WatchAsync(string prefix, long fromRevision, CancellationToken cancellationToken = default) => inner.WatchAsync(prefix, fromRevision, cancellationToken);
-        public Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken cancellationToken = default) => inner.GrantLeaseAsync(ttl, cancellationToken);
-        public Task<bool> KeepAliveAsync(long leaseId, CancellationToken cancellationToken = default) => inner.KeepAliveAsync(leaseId, cancellationToken);
-        public Task RevokeLeaseAsync(long leaseId, CancellationToken cancellationToken = default) => inner.RevokeLeaseAsync(leaseId, cancellationToken);
-        public Task CompactAsync(long revision, CancellationToken cancellationToken = default) => inner.CompactAsync(revision, cancellationToken);
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        using var dir = new TempDirectory("brindle-ipam");
+
+        var result = await IpamConcurrencyScenario.RunAsync(() => SqliteKeyValueStore.Open(dir.Combine("store.db")));
+
+        Assert.Equal(2000, result.Addresses);
+    }
+
+    [Fact]
+    public async Task ConcurrentAllocators_EtcdClientPerAllocator_NeverHandOutAnAddressTwice()
+    {
+        await using var etcd = await EtcdServer.StartAsync();
+        var clients = new ConcurrentQueue<IKeyValueStore>();
+        for (var i = 0; i < 8; i++) clients.Enqueue(await EtcdKeyValueStore.ConnectAsync(new EtcdKeyValueStoreOptions { Endpoints = [etcd.Endpoint] }));
+
+        var result = await IpamConcurrencyScenario.RunAsync(() => clients.TryDequeue(out var c) ? c : throw new InvalidOperationException("more allocators than clients"));
+
+        Assert.Equal(2000, result.Addresses);
     }
 }

@@ -81,7 +81,7 @@ public sealed class EtcdServer : IAsyncDisposable
                 if (await server.LaunchAsync(freshCluster: true, cancellationToken)) return server;
                 if (attempt == MaxStartAttempts)
                     throw new InvalidOperationException($"etcd did not become healthy after {MaxStartAttempts} attempts. Log:\n{server.Log}");
-                Directory.Delete(server.DataDir, recursive: true);
+                if (Directory.Exists(server.DataDir)) Directory.Delete(server.DataDir, recursive: true);
             }
         }
         catch

@@ -143,7 +143,7 @@ public static class ResourceCodec
                 var fieldErrors = new List<FieldError>();
                 var v3 = V1Converter.Convert(obj, fieldErrors, notes);
                 foreach (var e in fieldErrors) errors.Add(new(source, index, kindName, displayName, e.Field, e.Reason));
-                if (v3 is null) return (null, errors);
+                if (v3 is null || fieldErrors.Count > 0) return (null, errors);
                 obj = v3;
                 converted = true;
                 ResourceKinds.TryFindManifestKind(StringField(obj, "apiVersion")!, StringField(obj, "kind")!, out kind);

@@ -80,6 +80,9 @@ public sealed record Cidr
         return true;
     }
 
+    /// <summary>The network containing <paramref name="address"/> (host bits cleared), for lenient conversions.</summary>
+    internal static Cidr Containing(IPAddress address, int prefix) => new(new IPNetwork(Mask(address, prefix), prefix));
+
     private static IPAddress Mask(IPAddress address, int prefix)
     {
         var bytes = address.GetAddressBytes();

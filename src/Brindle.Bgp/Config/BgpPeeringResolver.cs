@@ -12,7 +12,7 @@ namespace Brindle.Bgp.Config;
 /// Follows Calico's confd rules:
 /// <list type="bullet">
 /// <item>A route reflector (node with a cluster ID) ignores the mesh; mesh members skip route reflectors.</item>
-/// <item>Mesh sessions are one-directional: the node with the lower address connects, the higher one is passive
+/// <item>Mesh sessions are one-directional: the node with the higher address connects, the lower one is passive
 /// (avoids a graceful-restart race when both open a connection at once).</item>
 /// <item>A selector peering is symmetric: a node selected by <c>peerSelector</c> also peers with every node
 /// selected by <c>nodeSelector</c>, so reflectors get sessions to their clients.</item>

@@ -197,7 +197,7 @@ public static class BirdConfigRenderer
             text.Line($"description {BirdText.Quote(peer.Origin)};");
             var port = peer.Port is { } p ? $" port {p}" : "";
             text.Line($"neighbor {peer.Address}{port} as {peer.AsNumber};{(external ? "   # eBGP" : "")}");
-            if (peer.Passive) text.Line("passive on;   # one-directional mesh: the peer with the lower address connects");
+            if (peer.Passive) text.Line("passive on;   # one-directional mesh: the node with the higher address connects");
             if (peer.RouteReflectorClusterId is { } clusterId)
             {
                 text.Line("rr client;");

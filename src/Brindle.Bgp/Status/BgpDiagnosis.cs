@@ -31,15 +31,13 @@ public static class BgpDiagnosis
             return $"Router ID clash: {peer} uses the same router ID as this node. Give each node a distinct IPv4 address.";
         if (Has(evidence, "Administrative shutdown") || Has(evidence, "Connection rejected") || Has(evidence, "Administrative reset"))
             return $"The peer closed the session: {peer} shut it down or rejected it (it may not have us configured as a neighbor).";
+        var password = context.PasswordConfigured
+            ? " A BGP password is set on this session: if the peer has a different password or none, TCP MD5 makes the kernel drop the packets silently, which looks exactly like this."
+            : "";
         if (Has(evidence, "timed out") || status.BgpState is "Connect" or "Active" or "OpenSent")
-        {
-            var password = context.PasswordConfigured
-                ? " A BGP password is set on this session: if the peer has a different password or none, TCP MD5 makes the kernel drop the packets silently, which looks exactly like this."
-                : "";
             return $"No answer from {peer}: the TCP connection to port {port} does not complete. A firewall drops BGP, or the peer is down.{password}";
-        }
         if (status.BgpState == "Passive")
-            return $"Waiting for {peer} to connect (this side is passive in the one-directional mesh). The peer's BIRD may not be running or may lack this node in its configuration.";
+            return $"Waiting for {peer} to connect (this side is passive in the one-directional mesh). The peer's BIRD may not be running or may lack this node in its configuration.{password}";
         if (status.State == "down")
             return $"The session to {peer} is disabled or was shut down on this node.";
         return string.IsNullOrWhiteSpace(evidence)

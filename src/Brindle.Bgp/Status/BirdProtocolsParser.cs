@@ -34,7 +34,7 @@ public static partial class BirdProtocolsParser
                 if (!m.Success || m.Groups["proto"].Value != "BGP") continue;
                 var name = m.Groups["name"].Value;
                 if (BirdProtocolNames.TypeOf(name) is not { } type) continue;
-                current = new Builder(name, type, m.Groups["state"].Value, m.Groups["since"].Value, m.Groups["info"].Value.Trim());
+                current = new Builder(name, type, m.Groups["state"].Value, m.Groups["since"].Value, CollapseSpaces(m.Groups["info"].Value));
                 continue;
             }
             if (current is null) continue;
@@ -51,6 +51,8 @@ public static partial class BirdProtocolsParser
         if (current?.Build() is { } last) result.Add(last);
         return result;
     }
+
+    private static string CollapseSpaces(string text) => string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     private static (string Key, string Value) Split(string line)
     {

@@ -355,13 +355,15 @@ public sealed class EtcdKeyValueStore : IKeyValueStore
             }
             if (options.CACertFile is not null)
             {
-                var ca = X509CertificateLoader.LoadCertificate(X509Certificate2.CreateFromPemFile(options.CACertFile).RawData);
+                var ca = new X509Certificate2Collection();
+                ca.ImportFromPemFile(options.CACertFile);
+                if (ca.Count == 0) throw new DatastoreException($"etcd CA file {options.CACertFile} holds no PEM certificate");
                 ssl.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                 {
                     if (certificate is null) return false;
                     using var chain = new X509Chain();
                     chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
+                    chain.ChainPolicy.CustomTrustStore.AddRange(ca);
                     chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
                     return chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
                 };

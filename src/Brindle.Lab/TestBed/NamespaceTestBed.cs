@@ -115,11 +115,13 @@ public sealed partial class NamespaceTestBed : IAsyncDisposable
     }
 
     /// <summary>
-    /// Joins <paramref name="node"/> to <paramref name="fabric"/> with a veth pair: the node side gets
-    /// <paramref name="nodeAddress"/> and a default route via <paramref name="fabricAddress"/>, which the fabric side gets.
-    /// The fabric gets no route back to workload addresses (it is "outside", e.g. for NAT-outgoing).
+    /// Joins <paramref name="node"/> to <paramref name="fabric"/> with a veth pair on one subnet of
+    /// <paramref name="prefixLength"/> bits: the node side gets <paramref name="nodeAddress"/> and a default route via
+    /// <paramref name="fabricAddress"/>, which the fabric side gets. The fabric gets no route back to workload
+    /// addresses (it is "outside", e.g. for NAT-outgoing). (Addresses are separate from the prefix length because
+    /// <see cref="IPNetwork"/> drops host bits.)
     /// </summary>
-    public async Task ConnectUplinkAsync(TestNode node, TestNode fabric, IPNetwork nodeAddress, IPNetwork fabricAddress, CancellationToken cancellationToken = default)
+    public async Task ConnectUplinkAsync(TestNode node, TestNode fabric, IPAddress nodeAddress, IPAddress fabricAddress, int prefixLength, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(fabric);
@@ -127,12 +129,12 @@ public sealed partial class NamespaceTestBed : IAsyncDisposable
         var nodeSide = $"uplink{index}";
         var fabricSide = $"down{index}";
         await RunAsync(node.Namespace, cancellationToken, "link", "add", nodeSide, "type", "veth", "peer", "name", fabricSide, "netns", fabric.Namespace);
-        await RunAsync(node.Namespace, cancellationToken, "addr", "add", $"{nodeAddress.BaseAddress}/{nodeAddress.PrefixLength}", "dev", nodeSide);
-        await RunAsync(fabric.Namespace, cancellationToken, "addr", "add", $"{fabricAddress.BaseAddress}/{fabricAddress.PrefixLength}", "dev", fabricSide);
+        await RunAsync(node.Namespace, cancellationToken, "addr", "add", $"{nodeAddress}/{prefixLength}", "dev", nodeSide);
+        await RunAsync(fabric.Namespace, cancellationToken, "addr", "add", $"{fabricAddress}/{prefixLength}", "dev", fabricSide);
         await RunAsync(node.Namespace, cancellationToken, "link", "set", nodeSide, "up");
         await RunAsync(fabric.Namespace, cancellationToken, "link", "set", fabricSide, "up");
-        var v6 = nodeAddress.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6 ? new[] { "-6" } : [];
-        await RunAsync(node.Namespace, cancellationToken, [.. v6, "route", "replace", "default", "via", fabricAddress.BaseAddress.ToString(), "dev", nodeSide]);
+        var v6 = nodeAddress.AddressFamily == AddressFamily.InterNetworkV6 ? new[] { "-6" } : [];
+        await RunAsync(node.Namespace, cancellationToken, [.. v6, "route", "replace", "default", "via", fabricAddress.ToString(), "dev", nodeSide]);
     }
 
     /// <summary>Starts a TCP or UDP echo server on <paramref name="port"/> in <paramref name="ns"/>; stopped by <see cref="DisposeAsync"/>.</summary>

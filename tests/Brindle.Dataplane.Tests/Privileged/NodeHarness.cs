@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Brindle.Calculation.Messages;
 using Brindle.Dataplane.Nftables;
+using Brindle.Dataplane.Ports;
+using Brindle.Dataplane.Routes;
 using Brindle.Lab.TestBed;
 using Brindle.Platform;
 
@@ -22,7 +24,13 @@ internal sealed class NodeHarness : IAsyncDisposable
         Bed = bed;
         Node = node;
         Nftables = new NftablesDataplane(ProcessCommandRunner.Instance, node.Namespace);
+        Routes = new RouteDataplane(ProcessCommandRunner.Instance, new CommandSysctlWriter(ProcessCommandRunner.Instance, node.Namespace), node.Namespace);
+        Dataplane = new CompositeDataplane([Nftables, Routes]);
     }
+
+    public RouteDataplane Routes { get; }
+
+    public CompositeDataplane Dataplane { get; }
 
     public NamespaceTestBed Bed { get; }
 
@@ -47,7 +55,7 @@ internal sealed class NodeHarness : IAsyncDisposable
     /// <summary>Creates the workload namespace (listening) and returns it; the endpoint message is the caller's.</summary>
     public async Task<TestWorkload> AddWorkloadAsync(string name, string interfaceName, string ipv4, string? ipv6 = null)
     {
-        var workload = await Bed.CreateWorkloadAsync(Node, name, interfaceName, IPAddress.Parse(ipv4), ipv6 is null ? null : IPAddress.Parse(ipv6), hostRoutes: true);
+        var workload = await Bed.CreateWorkloadAsync(Node, name, interfaceName, IPAddress.Parse(ipv4), ipv6 is null ? null : IPAddress.Parse(ipv6), hostRoutes: false);
         Bed.Listen(workload, ProtocolType.Tcp, TcpPort);
         Bed.Listen(workload, ProtocolType.Tcp, OtherTcpPort);
         Bed.Listen(workload, ProtocolType.Udp, UdpPort);
@@ -56,12 +64,17 @@ internal sealed class NodeHarness : IAsyncDisposable
 
     public async Task ApplyAsync(params DataplaneMessage[] messages)
     {
-        foreach (var m in messages) Nftables.OnUpdate(m);
-        await Nftables.ApplyAsync();
+        foreach (var m in messages) Dataplane.OnUpdate(m);
+        await Dataplane.ApplyAsync();
     }
 
     public Task<CommandResult> NftAsync(params string[] args) =>
         ProcessCommandRunner.Instance.RunAsync(new CommandSpec("nft", args).InNamespace(Node.Namespace));
+
+    /// <summary>A fresh dataplane pair for the same node, as after an agent restart.</summary>
+    public CompositeDataplane Restarted() =>
+        new([new NftablesDataplane(ProcessCommandRunner.Instance, Node.Namespace),
+             new RouteDataplane(ProcessCommandRunner.Instance, new CommandSysctlWriter(ProcessCommandRunner.Instance, Node.Namespace), Node.Namespace)]);
 
     public ValueTask DisposeAsync() => Bed.DisposeAsync();
 }

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Sockets;
+using Brindle.Api;
+using Brindle.Calculation.Messages;
+
+namespace Brindle.Calculation;
+
+/// <summary>The labels, label parents and IP-set contribution of endpoints and network sets, as the indexes see them.</summary>
+internal static class EndpointConverter
+{
+    /// <summary>Own labels plus Calico's automatic ones (namespace, orchestrator, service account) when not already set.</summary>
+    public static Dictionary<string, string> Labels(WorkloadEndpoint endpoint)
+    {
+        var labels = Copy(endpoint.Metadata.Labels);
+        if (endpoint.Namespace is { } ns) labels.TryAdd(CalculationLabels.Namespace, ns);
+        if (endpoint.Spec.Orchestrator is { } orchestrator) labels.TryAdd(CalculationLabels.Orchestrator, orchestrator);
+        if (endpoint.Spec.ServiceAccountName is { } account) labels.TryAdd(CalculationLabels.ServiceAccount, account);
+        return labels;
+    }
+
+    public static Dictionary<string, string> Labels(Resource resource)
+    {
+        var labels = Copy(resource.Metadata.Labels);
+        if (resource.Namespace is { } ns) labels.TryAdd(CalculationLabels.Namespace, ns);
+        return labels;
+    }
+
+    /// <summary>Label parents: the listed profiles in order, then the namespace profile (which carries the <c>pcns.</c> labels).</summary>
+    public static IReadOnlyList<string> Parents(EquatableArray<string> profiles, string? ns)
+    {
+        var parents = profiles.Distinct(StringComparer.Ordinal).ToList();
+        if (ns is not null && !parents.Contains(NamespaceProfile(ns))) parents.Add(NamespaceProfile(ns));
+        return parents;
+    }
+
+    /// <summary>Profiles consulted for a workload: <c>kns.&lt;ns&gt;</c> first for Kubernetes pods (as Calico's Kubernetes datastore does), then the listed ones.</summary>
+    public static IReadOnlyList<string> ProfileIds(WorkloadEndpoint endpoint)
+    {
+        var ids = new List<string>();
+        if (string.Equals(endpoint.Spec.Orchestrator, CalculationLabels.KubernetesOrchestrator, StringComparison.Ordinal) && endpoint.Namespace is { } ns)
+        {
+            ids.Add(NamespaceProfile(ns));
+        }
+        foreach (var id in endpoint.Spec.Profiles)
+        {
+            if (!ids.Contains(id)) ids.Add(id);
+        }
+        return ids;
+    }
+
+    public static IReadOnlyList<string> ProfileIds(HostEndpoint endpoint) => endpoint.Spec.Profiles.Distinct(StringComparer.Ordinal).ToList();
+
+    public static string NamespaceProfile(string ns) => CalculationLabels.NamespaceProfilePrefix + ns;
+
+    /// <summary>The labels the namespace profile gives its endpoints: each namespace label with <c>pcns.</c> in front, including the namespace's name labels.</summary>
+    public static Dictionary<string, string> NamespaceProfileLabels(KubernetesNamespace ns)
+    {
+        var labels = Copy(ns.Metadata.Labels);
+        labels.TryAdd(CalculationLabels.NamespaceName, ns.Name);
+        labels.TryAdd(CalculationLabels.KubernetesNamespaceName, ns.Name);
+        return labels.ToDictionary(kv => CalculationLabels.NamespaceLabelPrefix + kv.Key, kv => kv.Value, StringComparer.Ordinal);
+    }
+
+    public static IPSetItem Item(WorkloadEndpoint endpoint) => new([.. endpoint.Spec.IPNetworks.Select(c => c.Network)], endpoint.Spec.Ports);
+
+    public static IPSetItem Item(HostEndpoint endpoint) => new(HostNetworks(endpoint.Spec.ExpectedIPs), endpoint.Spec.Ports);
+
+    public static IPSetItem Item(NetworkSetSpec spec) => new([.. spec.Nets.Select(c => c.Network)], default);
+
+    public static WorkloadEndpointId Id(WorkloadEndpoint endpoint) => new(
+        endpoint.Spec.Orchestrator ?? CalculationLabels.KubernetesOrchestrator,
+        $"{endpoint.Namespace}/{endpoint.Spec.Pod ?? endpoint.Spec.Workload ?? endpoint.Name}",
+        endpoint.Spec.Endpoint ?? endpoint.Name);
+
+    public static WorkloadEndpointUpdate Update(WorkloadEndpoint endpoint, ValueList<TierInfo> tiers, IReadOnlyList<string> profileIds)
+    {
+        var nets = endpoint.Spec.IPNetworks;
+        return new WorkloadEndpointUpdate(
+            Id(endpoint),
+            endpoint.Spec.InterfaceName ?? "",
+            endpoint.Spec.Mac,
+            new(nets.Where(c => c.IsIPv4).Select(c => c.Network)),
+            new(nets.Where(c => c.IsIPv6).Select(c => c.Network)),
+            tiers,
+            new(profileIds));
+    }
+
+    public static HostEndpointUpdate Update(HostEndpoint endpoint, ValueList<TierInfo> tiers, ValueList<TierInfo> untracked, ValueList<TierInfo> preDnat, IReadOnlyList<string> profileIds)
+    {
+        var addresses = HostNetworks(endpoint.Spec.ExpectedIPs).Select(n => n.BaseAddress).ToList();
+        return new HostEndpointUpdate(
+            new HostEndpointId(endpoint.Name),
+            string.IsNullOrEmpty(endpoint.Spec.InterfaceName) ? null : endpoint.Spec.InterfaceName,
+            new(addresses.Where(a => a.AddressFamily == AddressFamily.InterNetwork)),
+            new(addresses.Where(a => a.AddressFamily == AddressFamily.InterNetworkV6)),
+            tiers,
+            new(profileIds))
+        {
+            UntrackedTiers = untracked,
+            PreDnatTiers = preDnat,
+        };
+    }
+
+    private static List<IPNetwork> HostNetworks(EquatableArray<string> addresses)
+    {
+        var result = new List<IPNetwork>();
+        foreach (var text in addresses)
+        {
+            if (IPAddressText.TryParse(text, out var address))
+            {
+                result.Add(new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128));
+            }
+        }
+        return result;
+    }
+
+    private static Dictionary<string, string> Copy(EquatableMap<string> labels) =>
+        labels.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+}
