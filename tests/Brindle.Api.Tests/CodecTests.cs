@@ -135,3 +135,46 @@ public sealed class CodecTests
         Assert.Equal(ns, Assert.Single(ResourceCodec.Read(yaml, "ns.yaml").Documents).Resource);
     }
 }
+
+public sealed class YamlReadingTests
+{
+    [Fact]
+    public void Anchors_tags_and_empty_documents_are_handled()
+    {
+        const string yaml = """
+            ---
+            ---
+            - apiVersion: v1
+              kind: Namespace
+              metadata:
+                name: a
+                labels: &common {env: prod, version: !!str 2}
+            - apiVersion: v1
+              kind: Namespace
+              metadata: {name: b, labels: *common}
+            """;
+
+        var result = ResourceCodec.Read(yaml, "ns.yaml");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal([1, 2], result.Documents.Select(d => d.Index));
+        Assert.All(result.Documents, d => Assert.Equal(EquatableMap.Create(("env", "prod"), ("version", "2")), d.Resource.Metadata.Labels));
+    }
+
+    [Fact]
+    public void Duplicate_keys_are_a_syntax_error()
+    {
+        var error = Assert.Single(ResourceCodec.Read("kind: IPPool\nkind: Node\n", "d.yaml").Errors);
+
+        Assert.Contains("duplicate key 'kind'", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unquoted_numbers_where_strings_belong_are_type_errors()
+    {
+        var error = Assert.Single(ResourceCodec.Read("apiVersion: v1\nkind: Namespace\nmetadata: {name: n, labels: {version: 2}}\n", "n.yaml").Errors);
+
+        Assert.Equal("metadata.labels.version", error.Field);
+        Assert.Equal("expected a string, got number 2", error.Reason);
+    }
+}

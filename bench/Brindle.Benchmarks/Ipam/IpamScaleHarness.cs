@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Brindle.Datastore.Etcd;
 using Brindle.Datastore.Kv;
+using Brindle.Datastore.Sqlite;
 using Brindle.Ipam;
 using Brindle.Ipam.Ports;
 using Brindle.Testing;
@@ -11,7 +13,7 @@ namespace Brindle.Benchmarks.Ipam;
 /// <summary>
 /// IPAM assignment throughput: <c>--total</c> single-address assignments (one handle each) split over 1 and over 8 concurrent
 /// allocators (at each step two allocators per node, so they contend for blocks), on a fresh store per run; medians over <c>--runs</c>, and CAS
-/// conflict retries per assignment. <c>dotnet run -c Release --project bench/Brindle.Benchmarks -- ipam [--backend memory] [--total 2000] [--runs 5]</c>
+/// conflict retries per assignment. <c>dotnet run -c Release --project bench/Brindle.Benchmarks -- ipam [--backend memory|sqlite|etcd] [--total 2000] [--runs 5]</c>
 /// </summary>
 public sealed class IpamScaleHarness : IScaleHarness
 {
@@ -26,10 +28,23 @@ public sealed class IpamScaleHarness : IScaleHarness
         var backend = Arg(args, "--backend", "memory");
         var total = int.Parse(Arg(args, "--total", "2000"), CultureInfo.InvariantCulture);
         var runs = int.Parse(Arg(args, "--runs", "5"), CultureInfo.InvariantCulture);
-        Func<IKeyValueStore> open = backend switch
+        using var dir = new TempDirectory("brindle-ipam-bench");
+        await using var etcd = backend == "etcd" ? await EtcdServer.StartAsync(cancellationToken: cancellationToken) : null;
+        var runNumber = 0;
+        Func<Task<Func<IKeyValueStore>>> open = backend switch
         {
-            "memory" => () => new InMemoryKeyValueStore(),
-            _ => throw new ArgumentException($"--backend {backend}: this build has only 'memory' (sqlite and etcd arrive with the store branch)."),
+            "memory" => () => { var s = new InMemoryKeyValueStore(); return Task.FromResult<Func<IKeyValueStore>>(() => new SharedKeyValueStore(s)); },
+            // One SQLite file per run, one connection per allocator (as separate processes would have).
+            "sqlite" => () => { var path = dir.Combine($"run{++runNumber}.db"); return Task.FromResult<Func<IKeyValueStore>>(() => SqliteKeyValueStore.Open(path)); },
+            // One etcd, a fresh key prefix is not possible through the contract, so each run wipes /calico/ipam first.
+            "etcd" => async () =>
+            {
+                var admin = await EtcdKeyValueStore.ConnectAsync(new EtcdKeyValueStoreOptions { Endpoints = [etcd!.Endpoint] }, cancellationToken);
+                foreach (var kv in (await admin.ListAsync("/calico/ipam/", cancellationToken)).Items) await admin.DeleteAsync(kv.Key, 0, cancellationToken);
+                await admin.DisposeAsync();
+                return () => EtcdKeyValueStore.ConnectAsync(new EtcdKeyValueStoreOptions { Endpoints = [etcd!.Endpoint] }, cancellationToken).GetAwaiter().GetResult();
+            },
+            _ => throw new ArgumentException($"--backend {backend}: use memory, sqlite or etcd."),
         };
 
         output.WriteLine($"ipam harness: backend {backend}, {total} assignments per run, {runs} runs, pool {Pool.Cidr} /{Pool.BlockSize} blocks");
@@ -53,13 +68,14 @@ public sealed class IpamScaleHarness : IScaleHarness
         return 0;
     }
 
-    private static async Task<(double Rate, double ConflictsPerAssignment)> RunOnceAsync(Func<IKeyValueStore> open, int allocators, int total, CancellationToken cancellationToken)
+    private static async Task<(double Rate, double ConflictsPerAssignment)> RunOnceAsync(Func<Task<Func<IKeyValueStore>>> open, int allocators, int total, CancellationToken cancellationToken)
     {
-        await using var store = open();
+        var connect = await open();
+        var stores = Enumerable.Range(0, allocators).Select(_ => connect()).ToList();
         var nodes = Enumerable.Range(0, 4).ToDictionary(n => $"bench-node-{n}", _ => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>());
         var sources = new StaticIpamSources([Pool], [], nodes);
         var clients = Enumerable.Range(0, allocators)
-            .Select(_ => new IpamClient(new SharedKeyValueStore(store), sources, sources, sources, (_, _) => true))
+            .Select(a => new IpamClient(stores[a], sources, sources, sources, (_, _) => true))
             .ToList();
         var perAllocator = total / allocators;
         var clock = Stopwatch.StartNew();
@@ -69,6 +85,7 @@ public sealed class IpamScaleHarness : IScaleHarness
                 await clients[a].AutoAssignAsync(new AutoAssignRequest($"bench-node-{(a + i) % 4}", $"bench-{a}-{i}"), cancellationToken);
         }, cancellationToken)));
         clock.Stop();
+        foreach (var store in stores) await store.DisposeAsync();
         var done = perAllocator * allocators;
         return (done / clock.Elapsed.TotalSeconds, clients.Sum(c => c.ConflictRetries) / (double)done);
     }

@@ -74,11 +74,9 @@ public static class ResourceCodec
             ["apiVersion"] = resource.ApiVersion,
             ["kind"] = resource.Kind,
         };
-        foreach (var (name, value) in body)
-        {
-            body[name] = null;
-            result[name] = value?.DeepClone();
-        }
+        var fields = body.ToList();
+        body.Clear();
+        foreach (var (name, value) in fields) result[name] = value;
         return result;
     }
 
@@ -158,7 +156,7 @@ public static class ResourceCodec
         }
 
         var fieldProblems = new List<FieldError>();
-        var resource = (Resource?)ObjectMapper.ReadRecord(obj, kind.ClrType, "", fieldProblems, EnvelopeFields);
+        var resource = (Resource?)ObjectMapper.ReadRecord(obj, kind.ClrType, fieldProblems, EnvelopeFields);
         foreach (var e in fieldProblems) errors.Add(new(source, index, kind.Name, displayName, e.Field, e.Reason));
         if (resource is null || fieldProblems.Count > 0) return (null, errors);
         return (new Document(resource, source, index) { ConvertedFromV1 = converted, ConversionNotes = [.. notes] }, errors);
