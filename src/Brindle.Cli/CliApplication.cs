@@ -19,6 +19,7 @@ internal static class CliApplication
         foreach (var command in ResourceCommands.Build(console)) root.Subcommands.Add(command);
         root.Subcommands.Add(PolicyCommand.Build(console));
         root.Subcommands.Add(NodeCommands.Build(console));
+        root.Subcommands.Add(LabCommands.Build(console));
         return root;
     }
 
