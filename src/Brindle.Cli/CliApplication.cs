@@ -18,6 +18,7 @@ internal static class CliApplication
         root.Subcommands.Add(SelectorCommand.Build(console));
         foreach (var command in ResourceCommands.Build(console)) root.Subcommands.Add(command);
         root.Subcommands.Add(PolicyCommand.Build(console));
+        root.Subcommands.Add(ConfigCommand.Build(console));
         return root;
     }
 
