@@ -20,6 +20,7 @@ internal static class CliApplication
         root.Subcommands.Add(PolicyCommand.Build(console));
         root.Subcommands.Add(NodeCommands.Build(console));
         root.Subcommands.Add(LabCommands.Build(console));
+        root.Subcommands.Add(ConfigCommand.Build(console));
         return root;
     }
 
