@@ -121,9 +121,19 @@ public sealed class LabChecker(LabState state, ICommandRunner runner)
         {
             6 => await Probe.TcpAsync(from, destination, probe.DestinationPort!.Value, ProbeTimeout),
             17 => await Probe.UdpAsync(from, destination, probe.DestinationPort!.Value, ProbeTimeout),
-            1 or 58 => await Probe.PingAsync(from, destination, runner),
+            1 or 58 => await PingAsync(from, destination),
             _ => throw new LabException($"probe {probe.Source} -> {probe.Destination}: lab check can send TCP, UDP and ICMP, not {ProtocolNames.Format(probe.Protocol)}"),
         };
+    }
+
+    /// <summary>ICMP echo: retries every 0.2 s until a reply or the deadline (one lost first packet, e.g. to ARP, is not a Deny).</summary>
+    private async Task<bool> PingAsync(TestNode from, IPAddress destination)
+    {
+        var family = destination.AddressFamily == AddressFamily.InterNetworkV6 ? "-6" : "-4";
+        var deadline = ((int)Math.Ceiling(ProbeTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var command = CommandSpec.Of("ping", family, "-n", "-q", "-c", "1", "-i", "0.2", "-w", deadline, destination.ToString()).InNamespace(from.Namespace)
+            with { Timeout = ProbeTimeout + TimeSpan.FromSeconds(5) };
+        return (await runner.RunAsync(command)).Succeeded;
     }
 
     private LabWorkload? Find(string text) =>

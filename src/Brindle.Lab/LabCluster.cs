@@ -22,6 +22,9 @@ public sealed class LabCluster(ICommandRunner runner, TextWriter progress)
     /// <summary>How long <c>up</c> waits for BGP sessions to be Established before reporting what it has.</summary>
     public static readonly TimeSpan BgpTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long <c>up</c> waits for every node to have a route to every demo workload.</summary>
+    public static readonly TimeSpan RouteTimeout = TimeSpan.FromSeconds(20);
+
     private readonly LabNetwork _network = new(runner);
     private readonly LabProcesses _processes = new(runner);
 
@@ -184,6 +187,13 @@ public sealed class LabCluster(ICommandRunner runner, TextWriter progress)
             state = newState;
             await Done($"demo: {applied.Workloads} workloads ({string.Join(", ", state.Workloads.Select(w => $"{w.Namespace}/{w.Name} {w.Address} on {w.Node}"))}), " +
                 $"{applied.Others} policies/profiles", clock);
+            if (startAgents)
+            {
+                clock.Restart();
+                var missing = await WaitForRoutesAsync(state, ct);
+                if (missing.Count == 0) await Done($"routes to all {state.Workloads.Count} workloads on every node", clock);
+                else await progress.WriteLineAsync($"! after {RouteTimeout.TotalSeconds:0} s still no route: {string.Join(", ", missing.Take(5))}");
+            }
         }
         return state;
     }
@@ -206,6 +216,30 @@ public sealed class LabCluster(ICommandRunner runner, TextWriter progress)
             var sessions = (await status.NodesAsync(state, ct)).SelectMany(n => n.Sessions).ToList();
             var established = sessions.Count(s => s.IsEstablished);
             if (established >= expected || clock.Elapsed > BgpTimeout) return (established, Math.Max(expected, sessions.Count));
+            await Task.Delay(200, ct);
+        }
+    }
+
+    /// <summary>
+    /// Waits (at most <see cref="RouteTimeout"/>) until every node has a route (not the default, not a blackhole)
+    /// to every workload: programmed by its own agent, learned over BGP by the others. Returns what is still missing.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WaitForRoutesAsync(LabState state, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var layout = new LabLayout(state.ToOptions());
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var missing = new List<string>();
+            for (var k = 1; k <= layout.Options.Nodes; k++)
+            {
+                var node = layout.NodeName(k);
+                var result = await runner.RunAsync(CommandSpec.Of("ip", "-n", node, "-j", "route", "show"), ct);
+                var routes = LabRoutes.Parse(result.StandardOutput);
+                missing.AddRange(state.Workloads.Where(w => !LabRoutes.Covers(routes, IPAddress.Parse(w.Address))).Select(w => $"{node} -> {w.Namespace}/{w.Name}"));
+            }
+            if (missing.Count == 0 || clock.Elapsed > RouteTimeout) return missing;
             await Task.Delay(200, ct);
         }
     }
