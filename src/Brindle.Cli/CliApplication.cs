@@ -17,6 +17,10 @@ internal static class CliApplication
         root.Subcommands.Add(IpamCommands.Build(console));
         root.Subcommands.Add(SelectorCommand.Build(console));
         foreach (var command in ResourceCommands.Build(console)) root.Subcommands.Add(command);
+        root.Subcommands.Add(PolicyCommand.Build(console));
+        root.Subcommands.Add(NodeCommands.Build(console));
+        root.Subcommands.Add(LabCommands.Build(console));
+        root.Subcommands.Add(ConfigCommand.Build(console));
         return root;
     }
 
@@ -28,7 +32,8 @@ internal static class CliApplication
     public static async Task<int> RunAsync(CliConsole console, IReadOnlyList<string> args, CancellationToken cancellationToken = default)
     {
         var parseResult = BuildRootCommand(console).Parse(args);
-        if (parseResult.Errors.Count > 0 && parseResult.Action is System.CommandLine.Invocation.ParseErrorAction)
+        if ((parseResult.Errors.Count > 0 && parseResult.Action is System.CommandLine.Invocation.ParseErrorAction)
+            || CommandLineErrors.FlagsTakenAsArguments(parseResult).Count > 0)
         {
             return await CommandLineErrors.ReportAsync(console, parseResult);
         }

@@ -5,12 +5,24 @@ namespace Brindle.Cli;
 /// <summary>Prints command-line mistakes (unknown verb, flag, missing argument) as one line each, with the nearest valid names.</summary>
 internal static class CommandLineErrors
 {
+    /// <summary>
+    /// Tokens like <c>--all-namespace</c> that System.CommandLine took as positional arguments (a verb with NAME…
+    /// arguments swallows them): a name never starts with '-', so these are mistyped flags.
+    /// </summary>
+    public static IReadOnlyList<string> FlagsTakenAsArguments(ParseResult parseResult) =>
+    [
+        .. parseResult.CommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>()
+            .SelectMany(a => a.Tokens)
+            .Select(t => t.Value)
+            .Where(v => v.Length > 1 && v[0] == '-' && !double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out _)),
+    ];
+
     public static async Task<int> ReportAsync(CliConsole console, ParseResult parseResult)
     {
         var command = parseResult.CommandResult.Command;
         var path = CommandPath(parseResult);
         var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var token in parseResult.UnmatchedTokens)
+        foreach (var token in parseResult.UnmatchedTokens.Concat(FlagsTakenAsArguments(parseResult)))
         {
             var line = token.StartsWith('-')
                 ? $"unknown flag '{token}' for '{path}'{Suggestions.DidYouMean(token, OptionNames(command))}"

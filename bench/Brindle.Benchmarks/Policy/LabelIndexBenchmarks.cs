@@ -10,7 +10,7 @@ namespace Brindle.Benchmarks.Policy;
 /// <c>dotnet run -c Release --project bench/Brindle.Benchmarks -- --filter '*LabelIndexBenchmarks*'</c>
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(warmupCount: 3, iterationCount: 15, invocationCount: 4096)]
+[SimpleJob(warmupCount: 3, iterationCount: 15)]
 public class LabelIndexBenchmarks
 {
     private const int Endpoints = 100_000;

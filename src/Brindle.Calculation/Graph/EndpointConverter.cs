@@ -90,7 +90,8 @@ internal static class EndpointConverter
         var addresses = HostNetworks(endpoint.Spec.ExpectedIPs).Select(n => n.BaseAddress).ToList();
         return new HostEndpointUpdate(
             new HostEndpointId(endpoint.Name),
-            string.IsNullOrEmpty(endpoint.Spec.InterfaceName) ? null : endpoint.Spec.InterfaceName,
+            // "*" (all host interfaces) has no single interface to police yet: sent as an IP-only endpoint (not enforced).
+            string.IsNullOrEmpty(endpoint.Spec.InterfaceName) || endpoint.Spec.InterfaceName == "*" ? null : endpoint.Spec.InterfaceName,
             new(addresses.Where(a => a.AddressFamily == AddressFamily.InterNetwork)),
             new(addresses.Where(a => a.AddressFamily == AddressFamily.InterNetworkV6)),
             tiers,

@@ -29,6 +29,10 @@ public sealed class DataplaneModel
 
     public bool InSync { get; private set; }
 
+    /// <summary>Changes whenever an IP set id appears, disappears or changes type (not on membership changes):
+    /// rendered rules depend on which sets exist, not on what they hold.</summary>
+    public int IPSetIdsVersion { get; private set; }
+
     /// <summary>Records the message; returns true if the desired state changed.</summary>
     public bool OnUpdate(DataplaneMessage message)
     {
@@ -45,7 +49,7 @@ public sealed class DataplaneModel
             ActiveProfileRemove m => Profiles.Remove(m.Id),
             IPSetUpdate m => SetIPSet(m),
             IPSetDeltaUpdate m => PatchIPSet(m),
-            IPSetRemove m => IPSets.Remove(m.Id),
+            IPSetRemove m => RemoveIPSet(m.Id),
             IPPoolUpdate m => Set(Pools, m.Id, m),
             IPPoolRemove m => Pools.Remove(m.Id),
             RouteUpdate m => Set(Routes, m.Destination, m),
@@ -67,7 +71,9 @@ public sealed class DataplaneModel
     private bool SetIPSet(IPSetUpdate m)
     {
         var state = new IPSetState(m.Type, [.. m.Members]);
-        if (IPSets.TryGetValue(m.Id, out var old) && old.Type == state.Type && old.Members.SetEquals(state.Members)) return false;
+        var known = IPSets.TryGetValue(m.Id, out var old);
+        if (known && old!.Type == state.Type && old.Members.SetEquals(state.Members)) return false;
+        if (!known || old!.Type != state.Type) IPSetIdsVersion++;
         IPSets[m.Id] = state;
         return true;
     }
@@ -82,6 +88,13 @@ public sealed class DataplaneModel
         var members = old.Members.Except(m.RemovedMembers).Union(m.AddedMembers);
         if (members.SetEquals(old.Members)) return false;
         IPSets[m.Id] = old with { Members = members };
+        return true;
+    }
+
+    private bool RemoveIPSet(string id)
+    {
+        if (!IPSets.Remove(id)) return false;
+        IPSetIdsVersion++;
         return true;
     }
 

@@ -165,7 +165,7 @@ public static class NftRuleRenderer
         if (rule.NotIcmpType is { } nt)
         {
             // Calico: notICMP with a code excludes only that type/code pair.
-            Append(sb, rule.NotIcmpCode is { } nc ? $"{icmp} type . {icmp} code != {nt} . {nc}" : $"{icmp} type != {nt}");
+            Append(sb, rule.NotIcmpCode is { } nc ? $"{icmp} type . {icmp} code != {{ {nt} . {nc} }}" : $"{icmp} type != {nt}");
         }
         return sb.ToString();
     }

@@ -27,6 +27,7 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
     public const string DriverName = "nftables";
 
     private readonly DataplaneModel _model = new();
+    private readonly NftablesRenderer _renderer = new();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private NftTableState? _actual;
@@ -48,7 +49,7 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
         if (!_dirty && _actual is not null) return ApplyReport.Unchanged(DriverName);
         var started = _time.GetTimestamp();
         _actual ??= await ReadAsync(cancellationToken);
-        var desired = NftablesRenderer.Render(_model);
+        var desired = _renderer.RenderIncremental(_model);
         var delta = NftablesDelta.Compute(desired, _actual, deleteStale: _model.InSync);
         if (!delta.IsEmpty)
         {

@@ -36,6 +36,7 @@ public static class NftablesDelta
         foreach (var set in desired.Sets.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             actual.Sets.TryGetValue(set.Name, out var existing);
+            if (ReferenceEquals(existing, set)) continue;   // unchanged since it was written
             if (existing is null) sb.Append("add set ").Append(T).Append(' ').Append(set.Name).Append(" { ").Append(set.Definition).Append(" }\n");
             var added = existing is null ? set.Elements : set.Elements.Except(existing.Elements);
             changedElements += AppendElements(sb, "add", set.Name, added.OrderBy(e => e, StringComparer.Ordinal));
@@ -60,7 +61,12 @@ public static class NftablesDelta
         foreach (var chain in desired.Chains.Values.OrderBy(c => c.BaseDefinition is null ? 0 : 1).ThenBy(c => c.Name, StringComparer.Ordinal))
         {
             var exists = actual.Chains.TryGetValue(chain.Name, out var existing);
-            if (exists && existing!.SameRules(chain)) continue;
+            if (ReferenceEquals(existing, chain)) continue;
+            if (exists && existing!.SameRules(chain))
+            {
+                afterChains[chain.Name] = chain;   // same rules: remember the rendered object for the fast path next time
+                continue;
+            }
             changedChains++;
             if (exists) sb.Append("flush chain ").Append(T).Append(' ').Append(chain.Name).Append('\n');
             foreach (var rule in chain.Rules)
@@ -115,7 +121,7 @@ public static class NftablesDelta
         //    because a set can only go once no rule references it.
         foreach (var set in desired.Sets.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
-            if (!actual.Sets.TryGetValue(set.Name, out var existing)) continue;
+            if (!actual.Sets.TryGetValue(set.Name, out var existing) || ReferenceEquals(existing, set)) continue;
             var removed = existing.Elements.Except(set.Elements);
             changedElements += AppendElements(sb, "delete", set.Name, removed.OrderBy(e => e, StringComparer.Ordinal));
             afterSets[set.Name] = set;

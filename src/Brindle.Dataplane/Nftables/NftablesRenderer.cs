@@ -22,14 +22,26 @@ namespace Brindle.Dataplane.Nftables;
 /// a chain that drops everything (fail closed), as Calico's DummyDropRules. An interface with a workload prefix but
 /// no endpoint is dropped, so a workload is never forwarded before its chain exists.
 /// </remarks>
-public static class NftablesRenderer
+public sealed class NftablesRenderer
 {
+    // Caches keyed by the identity of the inputs (messages and states are immutable and replaced on change), so
+    // an apply after one changed policy re-renders and re-hashes only that policy's chains.
+    private readonly Dictionary<string, (object Input, int Version, ConfigUpdate Config, NftChain? Chain)> _ruleChains = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (object Input, int Version, ConfigUpdate Config, NftChain Chain)> _endpointChains = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (IPSetState Input, NftSet Set)> _sets = new(StringComparer.Ordinal);
+    private HashSet<string> _usable = new(StringComparer.Ordinal);
+    private int _usableVersion;
+
     private const string FilterForward = "type filter hook forward priority filter; policy accept;";
 
     // NDP and router solicitation from workloads to the host: needed for IPv6 to work at all (Calico allows these too).
     private const string Icmpv6Neighbour = "meta l4proto 58 icmpv6 type { 130, 131, 132, 133, 135, 136 } accept";
 
-    public static NftTableState Render(DataplaneModel model)
+    /// <summary>Renders from scratch (no cache).</summary>
+    public static NftTableState Render(DataplaneModel model) => new NftablesRenderer().RenderIncremental(model);
+
+    /// <summary>Renders, reusing cached chains and sets whose inputs are the same objects as last time.</summary>
+    public NftTableState RenderIncremental(DataplaneModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var config = model.Config;
@@ -44,9 +56,15 @@ public static class NftablesRenderer
             var named = set.Type == IPSetType.NamedPorts;
             foreach (var v in new[] { 4, 6 })
             {
-                var type = v == 4 ? "ipv4_addr" : "ipv6_addr";
-                var definition = named ? $"type {type} . inet_proto . inet_service;" : $"type {type}; flags interval;";
-                sets[NftNames.IPSet(id, v, named)] = new NftSet(NftNames.IPSet(id, v, named), definition, [.. NftElements.For(set.Members, set.Type, v)]);
+                var name = NftNames.IPSet(id, v, named);
+                if (!_sets.TryGetValue(name, out var cached) || !ReferenceEquals(cached.Input, set))
+                {
+                    var type = v == 4 ? "ipv4_addr" : "ipv6_addr";
+                    var definition = named ? $"type {type} . inet_proto . inet_service;" : $"type {type}; flags interval;";
+                    cached = (set, new NftSet(name, definition, [.. NftElements.For(set.Members, set.Type, v)]));
+                    _sets[name] = cached;
+                }
+                sets[name] = cached.Set;
             }
         }
 
@@ -60,30 +78,57 @@ public static class NftablesRenderer
         var broken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var policy in model.Policies.Values.OrderBy(p => p.Id.Tier, StringComparer.Ordinal).ThenBy(p => p.Id.Name, StringComparer.Ordinal))
         {
-            RenderRuleChain(NftNames.Policy(policy.Id, true), policy.InboundRules, false);
-            RenderRuleChain(NftNames.Policy(policy.Id, false), policy.OutboundRules, false);
+            RenderRuleChain(NftNames.Policy(policy.Id, true), policy, policy.InboundRules, false);
+            RenderRuleChain(NftNames.Policy(policy.Id, false), policy, policy.OutboundRules, false);
         }
         foreach (var profile in model.Profiles.Values.OrderBy(p => p.Id, StringComparer.Ordinal))
         {
-            RenderRuleChain(NftNames.Profile(profile.Id, true), profile.InboundRules, true);
-            RenderRuleChain(NftNames.Profile(profile.Id, false), profile.OutboundRules, true);
+            RenderRuleChain(NftNames.Profile(profile.Id, true), profile, profile.InboundRules, true);
+            RenderRuleChain(NftNames.Profile(profile.Id, false), profile, profile.OutboundRules, true);
         }
 
-        void RenderRuleChain(string name, ValueList<Rule> rules, bool inProfile)
+        void RenderRuleChain(string name, object input, ValueList<Rule> rules, bool inProfile)
         {
-            var builder = new NftChainBuilder(name);
-            try
+            if (!_ruleChains.TryGetValue(name, out var cached) || !ReferenceEquals(cached.Input, input)
+                || cached.Version != model.IPSetIdsVersion || !ReferenceEquals(cached.Config, config))
             {
-                foreach (var rule in rules) builder.AddRange(NftRuleRenderer.Render(rule, inProfile, config.LogPrefix, model.IPSets));
-                AddChain(builder.Build());
+                var builder = new NftChainBuilder(name);
+                NftChain? chain;
+                try
+                {
+                    foreach (var rule in rules) builder.AddRange(NftRuleRenderer.Render(rule, inProfile, config.LogPrefix, model.IPSets));
+                    chain = builder.Build();
+                }
+                catch (RuleNotRenderableException)
+                {
+                    chain = null;
+                }
+                cached = (input, model.IPSetIdsVersion, config, chain);
+                _ruleChains[name] = cached;
             }
-            catch (RuleNotRenderableException)
-            {
-                broken.Add(name);
-            }
+            if (cached.Chain is null) broken.Add(name);
+            else AddChain(cached.Chain);
         }
 
-        bool Usable(string chain) => chains.ContainsKey(chain) && !broken.Contains(chain);
+        // Endpoint chains depend on which policy/profile chains are usable; a version tracks changes to that.
+        var usable = chains.Keys.Where(k => !broken.Contains(k)).ToHashSet(StringComparer.Ordinal);
+        if (!usable.SetEquals(_usable))
+        {
+            _usable = usable;
+            _usableVersion++;
+        }
+        bool Usable(string chain) => usable.Contains(chain);
+
+        NftChain CachedEndpointChain(string name, object input, Func<NftChain> render)
+        {
+            if (!_endpointChains.TryGetValue(name, out var cached) || !ReferenceEquals(cached.Input, input)
+                || cached.Version != _usableVersion || !ReferenceEquals(cached.Config, config))
+            {
+                cached = (input, _usableVersion, config, render());
+                _endpointChains[name] = cached;
+            }
+            return cached.Chain;
+        }
 
         // Workload endpoints.
         var wlFrom = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
@@ -92,8 +137,8 @@ public static class NftablesRenderer
         {
             var from = NftNames.WorkloadFrom(endpoint.InterfaceName);
             var to = NftNames.WorkloadTo(endpoint.InterfaceName);
-            AddChain(EndpointChain(from, AntiSpoof(endpoint), endpoint.Tiers, endpoint.ProfileIds, inbound: false, Usable));
-            AddChain(EndpointChain(to, [], endpoint.Tiers, endpoint.ProfileIds, inbound: true, Usable));
+            AddChain(CachedEndpointChain(from, endpoint, () => EndpointChain(from, AntiSpoof(endpoint), endpoint.Tiers, endpoint.ProfileIds, inbound: false, Usable)));
+            AddChain(CachedEndpointChain(to, endpoint, () => EndpointChain(to, [], endpoint.Tiers, endpoint.ProfileIds, inbound: true, Usable)));
             wlFrom[endpoint.InterfaceName] = "goto " + from;
             wlTo[endpoint.InterfaceName] = "goto " + to;
         }
@@ -104,8 +149,8 @@ public static class NftablesRenderer
         foreach (var endpoint in model.HostEndpoints.Values.Where(h => h.InterfaceName is not null).OrderBy(h => h.Id.Name, StringComparer.Ordinal))
         {
             var name = endpoint.InterfaceName!;
-            AddChain(EndpointChain(NftNames.HostFrom(name), ["jump " + NftNames.FailsafeIn], endpoint.Tiers, endpoint.ProfileIds, inbound: true, Usable));
-            AddChain(EndpointChain(NftNames.HostTo(name), ["jump " + NftNames.FailsafeOut], endpoint.Tiers, endpoint.ProfileIds, inbound: false, Usable));
+            AddChain(CachedEndpointChain(NftNames.HostFrom(name), endpoint, () => EndpointChain(NftNames.HostFrom(name), ["jump " + NftNames.FailsafeIn], endpoint.Tiers, endpoint.ProfileIds, inbound: true, Usable)));
+            AddChain(CachedEndpointChain(NftNames.HostTo(name), endpoint, () => EndpointChain(NftNames.HostTo(name), ["jump " + NftNames.FailsafeOut], endpoint.Tiers, endpoint.ProfileIds, inbound: false, Usable)));
             hepFrom[name] = "goto " + NftNames.HostFrom(name);
             hepTo[name] = "goto " + NftNames.HostTo(name);
         }

@@ -133,11 +133,11 @@ public sealed class EtcdKeyValueStore : IKeyValueStore
             {
                 await call.RequestStream.WriteAsync(new WatchRequest { CreateRequest = create }, cancellationToken);
                 return true;
-            });
+            }, cancellationToken);
             var broken = sent.Error;
             while (broken is null)
             {
-                var step = await NextAsync(() => call.ResponseStream.MoveNext(cancellationToken));
+                var step = await NextAsync(() => call.ResponseStream.MoveNext(cancellationToken), cancellationToken);
                 if (step.Error is not null || !step.Value)
                 {
                     broken = step.Error ?? new RpcException(new Status(StatusCode.Unavailable, "watch stream ended"));
@@ -249,7 +249,11 @@ public sealed class EtcdKeyValueStore : IKeyValueStore
             {
                 await AuthenticateAsync(cancellationToken);
             }
-            catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+            catch (RpcException e) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("the etcd request was cancelled", e, cancellationToken);
+            }
+            catch (RpcException e)
             {
                 throw Translate(e, leaseId, operations);
             }
@@ -307,13 +311,19 @@ public sealed class EtcdKeyValueStore : IKeyValueStore
 
     private static string LowerFirst(string s) => s.Length > 0 ? char.ToLowerInvariant(s[0]) + s[1..] : s;
 
-    private static async Task<(T Value, Exception? Error)> NextAsync<T>(Func<Task<T>> step)
+    /// <summary>Runs one stream step; a broken stream becomes a value (so the caller can reconnect), cancellation an
+    /// <see cref="OperationCanceledException"/>.</summary>
+    private static async Task<(T Value, Exception? Error)> NextAsync<T>(Func<Task<T>> step, CancellationToken cancellationToken)
     {
         try
         {
             return (await step(), null);
         }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+        catch (RpcException e) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("the watch was cancelled", e, cancellationToken);
+        }
+        catch (RpcException e)
         {
             return (default!, e);
         }

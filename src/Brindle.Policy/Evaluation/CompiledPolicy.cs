@@ -43,6 +43,12 @@ internal sealed class CompiledEntityRule
 
     /// <summary>The peer must belong to no entity matching this.</summary>
     public Selector? Negative { get; }
+
+    // Per address slot of the owning evaluator: 0 unknown, 1 matches, 2 does not. Owned by one PolicyEvaluator.
+#pragma warning disable CA1051 // passed by ref to the evaluator's memo helper
+    internal byte[] PositiveMemo = [];
+    internal byte[] NegativeMemo = [];
+#pragma warning restore CA1051
 }
 
 /// <summary>A policy with its endpoint selector (namespace and namespaceSelector folded in) and compiled rules.</summary>

@@ -24,7 +24,8 @@ public sealed class PolicyEvaluator
     private readonly Dictionary<PolicyModel.Entity, int> _indexOf = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<IPAddress, List<int>> _byAddress = [];
     private readonly List<(IPNetwork Net, int Entity)> _wideNets = [];
-    private readonly Dictionary<IPAddress, int[]> _containing = [];
+    private readonly Dictionary<IPAddress, int> _slots = [];
+    private readonly List<int[]> _slotEntities = [];
     private readonly Dictionary<string, PolicyModel.Entity> _endpointsById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (PolicyModel.Profile Profile, CompiledRules Ingress, CompiledRules Egress)> _profiles = new(StringComparer.Ordinal);
     private readonly (PolicyModel.Tier Tier, CompiledPolicy[] Policies)[] _tiers;
@@ -56,6 +57,10 @@ public sealed class PolicyEvaluator
                     _wideNets.Add((net, i));
                 }
             }
+        }
+        foreach (var endpoint in _entities.Where(e => e.IsEndpoint))
+        {
+            foreach (var net in endpoint.Nets) Slot(net.BaseAddress);
         }
         var tiers = model.Tiers.ToDictionary(t => t.Name, StringComparer.Ordinal);
         tiers.TryAdd(PolicyModel.DefaultTierName, new PolicyModel.Tier(PolicyModel.DefaultTierName, PolicyModel.DefaultTierOrder, DefaultPass: false));
@@ -119,11 +124,12 @@ public sealed class PolicyEvaluator
     public ConnectionVerdict Evaluate(PolicyConnection connection, bool trace = false)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        var slots = (Slot(connection.Source.Address), Slot(connection.Destination.Address));
         var egress = connection.Source.Endpoint is { } src
-            ? Judge(_indexOf[src], PolicyDirection.Egress, connection, trace)
+            ? Judge(_indexOf[src], PolicyDirection.Egress, connection, slots, trace)
             : External(PolicyDirection.Egress, connection.Source, trace);
         var ingress = connection.Destination.Endpoint is { } dst
-            ? Judge(_indexOf[dst], PolicyDirection.Ingress, connection, trace)
+            ? Judge(_indexOf[dst], PolicyDirection.Ingress, connection, slots, trace)
             : External(PolicyDirection.Ingress, connection.Destination, trace);
         return new ConnectionVerdict(connection, egress, ingress);
     }
@@ -132,7 +138,7 @@ public sealed class PolicyEvaluator
         new(direction, true, DecisionKind.External,
             Trace: trace ? [$"{peer.Address} is not a Calico endpoint: no {direction.ToString().ToLowerInvariant()} policy is evaluated for it."] : null);
 
-    private DirectionVerdict Judge(int endpoint, PolicyDirection direction, PolicyConnection connection, bool trace)
+    private DirectionVerdict Judge(int endpoint, PolicyDirection direction, PolicyConnection connection, (int Source, int Destination) slots, bool trace)
     {
         var steps = trace ? new List<string>() : null;
         var entity = _entities[endpoint];
@@ -146,7 +152,7 @@ public sealed class PolicyEvaluator
             foreach (var policy in policies)
             {
                 var rules = direction == PolicyDirection.Ingress ? policy.Ingress : policy.Egress;
-                var (index, action) = FirstDecidingRule(rules, connection, steps, $"policy '{policy.Policy.Id}'");
+                var (index, action) = FirstDecidingRule(rules, connection, slots, steps, $"policy '{policy.Policy.Id}'");
                 if (action is PolicyModel.Action.Allow or PolicyModel.Action.Deny)
                 {
                     var allowed = action == PolicyModel.Action.Allow;
@@ -177,7 +183,7 @@ public sealed class PolicyEvaluator
                 return new(direction, false, DecisionKind.ProfileMissing, passedTier, Profile: profileName, Trace: steps);
             }
             var rules = direction == PolicyDirection.Ingress ? profile.Ingress : profile.Egress;
-            var (index, action) = FirstDecidingRule(rules, connection, steps, $"profile '{profileName}'");
+            var (index, action) = FirstDecidingRule(rules, connection, slots, steps, $"profile '{profileName}'");
             if (action is PolicyModel.Action.Allow or PolicyModel.Action.Deny)
             {
                 steps?.Add($"  => {action}: rule {index} of profile '{profileName}' decides.");
@@ -191,13 +197,13 @@ public sealed class PolicyEvaluator
     }
 
     /// <summary>Walks one rule list; returns the first Allow/Deny/Pass rule that matches (Log rules match and continue).</summary>
-    private (int Index, PolicyModel.Action? Action) FirstDecidingRule(CompiledRules rules, PolicyConnection connection, List<string>? steps, string owner)
+    private (int Index, PolicyModel.Action? Action) FirstDecidingRule(CompiledRules rules, PolicyConnection connection, (int Source, int Destination) slots, List<string>? steps, string owner)
     {
         steps?.Add($"  {Capitalise(owner)}: {rules.Rules.Count} rule(s).");
         for (var i = 0; i < rules.Rules.Count; i++)
         {
             var rule = rules.Rules[i];
-            var why = WhyNot(rule, rules.Sources[i], rules.Destinations[i], connection, steps is not null);
+            var why = WhyNot(rule, rules.Sources[i], rules.Destinations[i], connection, slots, steps is not null);
             if (why is not null)
             {
                 steps?.Add($"    rule {i} ({rule.Action}) does not match: {why}.");
@@ -216,21 +222,22 @@ public sealed class PolicyEvaluator
     }
 
     /// <summary>Null if the rule matches; otherwise why not (a fixed string unless <paramref name="explain"/>).</summary>
-    private string? WhyNot(PolicyModel.Rule rule, CompiledEntityRule source, CompiledEntityRule destination, PolicyConnection c, bool explain)
+    private string? WhyNot(PolicyModel.Rule rule, CompiledEntityRule source, CompiledEntityRule destination, PolicyConnection c, (int Source, int Destination) slots, bool explain)
     {
+        if (rule.Unsupported is { } unsupported) return explain ? $"not evaluated: {unsupported}" : Mismatch;
         if (rule.IpVersion is { } v && v != c.IpVersion) return explain ? $"the connection is IPv{c.IpVersion}, the rule is for IPv{v}" : Mismatch;
         if (rule.Protocol is { } p && p != c.Protocol) return explain ? $"protocol {ProtocolNames.Format(c.Protocol)} is not {ProtocolNames.Format(p)}" : Mismatch;
         if (rule.NotProtocol is { } np && np == c.Protocol) return explain ? $"protocol {ProtocolNames.Format(c.Protocol)} is excluded by notProtocol" : Mismatch;
         if (rule.Icmp is { } icmp && !IcmpMatches(icmp, c)) return explain ? $"ICMP {IcmpText(c)} does not match icmp {IcmpText(icmp)}" : Mismatch;
         if (rule.NotIcmp is { } notIcmp && IcmpMatches(notIcmp, c)) return explain ? $"ICMP {IcmpText(c)} is excluded by notICMP {IcmpText(notIcmp)}" : Mismatch;
-        return WhyNot(source, c.Source, c.SourcePort, c.Protocol, "source", explain)
-            ?? WhyNot(destination, c.Destination, c.DestinationPort, c.Protocol, "destination", explain);
+        return WhyNot(source, c.Source, slots.Source, c.SourcePort, c.Protocol, "source", explain)
+            ?? WhyNot(destination, c.Destination, slots.Destination, c.DestinationPort, c.Protocol, "destination", explain);
     }
 
-    private string? WhyNot(CompiledEntityRule side, PolicyPeer peer, int? port, int protocol, string name, bool explain)
+    private string? WhyNot(CompiledEntityRule side, PolicyPeer peer, int slot, int? port, int protocol, string name, bool explain)
     {
         var rule = side.Rule;
-        if (rule.Nets is { Count: > 0 } nets && !nets.Any(n => n.Contains(peer.Address)))
+        if (rule.Nets is { Count: > 0 } nets && !AnyContains(nets, peer.Address))
         {
             return explain ? $"{name} {peer.Address} is not in nets [{string.Join(", ", nets)}]" : Mismatch;
         }
@@ -238,23 +245,41 @@ public sealed class PolicyEvaluator
         {
             return explain ? $"{name} {peer.Address} is in notNets ({hit})" : Mismatch;
         }
-        if (side.Positive is { } positive && !AnyEntityMatches(peer.Address, positive))
+        if (side.Positive is { } positive && !AnyEntityMatches(slot, positive, ref side.PositiveMemo))
         {
             return explain ? $"{name} {peer} is not an endpoint or network set matching {positive}" : Mismatch;
         }
-        if (side.Negative is { } negative && AnyEntityMatches(peer.Address, negative))
+        if (side.Negative is { } negative && AnyEntityMatches(slot, negative, ref side.NegativeMemo))
         {
             return explain ? $"{name} {peer} matches notSelector {negative}" : Mismatch;
         }
-        if (rule.Ports is { Count: > 0 } ports && !ports.Any(m => PortMatches(m, peer, port, protocol)))
+        if (rule.Ports is { Count: > 0 } ports && !AnyPortMatches(ports, peer, port, protocol))
         {
             return explain ? $"{name} port {PortText(port)} is not in ports [{string.Join(", ", ports)}]" : Mismatch;
         }
-        if (rule.NotPorts is { Count: > 0 } notPorts && notPorts.Any(m => PortMatches(m, peer, port, protocol)))
+        if (rule.NotPorts is { Count: > 0 } notPorts && AnyPortMatches(notPorts, peer, port, protocol))
         {
             return explain ? $"{name} port {PortText(port)} is in notPorts [{string.Join(", ", notPorts)}]" : Mismatch;
         }
         return null;
+    }
+
+    private static bool AnyContains(IReadOnlyList<IPNetwork> nets, IPAddress address)
+    {
+        for (var i = 0; i < nets.Count; i++)
+        {
+            if (nets[i].Contains(address)) return true;
+        }
+        return false;
+    }
+
+    private static bool AnyPortMatches(IReadOnlyList<PolicyModel.PortMatch> ports, PolicyPeer peer, int? port, int protocol)
+    {
+        for (var i = 0; i < ports.Count; i++)
+        {
+            if (PortMatches(ports[i], peer, port, protocol)) return true;
+        }
+        return false;
     }
 
     private static bool PortMatches(PolicyModel.PortMatch match, PolicyPeer peer, int? port, int protocol)
@@ -270,25 +295,38 @@ public sealed class PolicyEvaluator
         && (match.Type is null || match.Type == c.IcmpType)
         && (match.Code is null || match.Code == c.IcmpCode);
 
-    private bool AnyEntityMatches(IPAddress address, Selector selector)
+    private bool AnyEntityMatches(int slot, Selector selector, ref byte[] memo)
     {
-        foreach (var i in Containing(address))
+        // Grow geometrically: slots are added as new addresses are seen.
+        if (memo.Length <= slot) Array.Resize(ref memo, Math.Max(slot + 1, Math.Max(_slotEntities.Count, memo.Length * 2)));
+        if (memo[slot] != 0) return memo[slot] == 1;
+        var matches = false;
+        foreach (var i in _slotEntities[slot])
         {
-            if (selector.Matches(_labels[i])) return true;
+            if (selector.Matches(_labels[i]))
+            {
+                matches = true;
+                break;
+            }
         }
-        return false;
+        memo[slot] = matches ? (byte)1 : (byte)2;
+        return matches;
     }
 
-    private int[] Containing(IPAddress address)
+    private int[] Containing(IPAddress address) => _slotEntities[Slot(address)];
+
+    /// <summary>A small number per distinct address seen, so selector results can be memoised per rule side.</summary>
+    private int Slot(IPAddress address)
     {
-        if (_containing.TryGetValue(address, out var cached)) return cached;
+        if (_slots.TryGetValue(address, out var slot)) return slot;
         var result = new List<int>();
         if (_byAddress.TryGetValue(address, out var exact)) result.AddRange(exact);
         foreach (var (net, i) in _wideNets)
         {
             if (net.Contains(address)) result.Add(i);
         }
-        return _containing[address] = [.. result];
+        _slotEntities.Add([.. result]);
+        return _slots[address] = _slotEntities.Count - 1;
     }
 
     private (PolicyModel.Tier Tier, CompiledPolicy[] Policies)[] Applicable(int endpoint, PolicyDirection direction)

@@ -101,6 +101,9 @@ public sealed record PolicyModel(
         EntityRule? Source = null,
         EntityRule? Destination = null)
     {
+        /// <summary>If set, the rule cannot be evaluated here (the reason) and never matches.</summary>
+        public string? Unsupported { get; init; }
+
         public EntityRule SourceRule => Source ?? EntityRule.Any;
 
         public EntityRule DestinationRule => Destination ?? EntityRule.Any;

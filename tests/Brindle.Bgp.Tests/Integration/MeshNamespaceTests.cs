@@ -111,6 +111,23 @@ public sealed class MeshNamespaceTests
     }
 
     [Fact]
+    public async Task Watch_BirdKilled_RestartedAndSessionsBack()
+    {
+        await using var lab = await StartMeshAsync("watch");
+        var bird = lab.Bird("node-b");
+        using var stop = new CancellationTokenSource();
+        var watch = bird.WatchAsync(TimeSpan.FromMilliseconds(200), stop.Token);
+        var before = bird.RunningPid()!.Value;
+
+        await lab.Run("node-b", "kill", "-9", before.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        await BgpNamespaceLab.WaitUntilStaticAsync("a new BIRD on node-b", () => Task.FromResult(bird.RunningPid() is { } pid && pid != before));
+        await lab.WaitForEstablishedAsync("node-b", 2);
+        await stop.CancelAsync();
+        await watch;
+    }
+
+    [Fact]
     public async Task Apply_BadConfig_RunningBirdKeepsOldConfigAndReportsError()
     {
         await using var lab = await StartMeshAsync("bad");

@@ -26,7 +26,7 @@ public sealed class NftablesPacketTests
         var b = await h.AddWorkloadAsync("b", "calib", B);
         await h.ApplyAsync(
             AllowAllProfile("kns.default"),
-            Policy("default", "web", inbound: [Tcp(RuleAction.Allow, 80)]),
+            ActivePolicy("default", "web", inbound: [Tcp(RuleAction.Allow, 80)]),
             Workload("a", "calia", A, profiles: ["kns.default"]),
             Workload("b", "calib", B, tiers: [Tier("default", ingress: ["web"])], profiles: ["kns.default"]),
             InSync.Instance);
@@ -47,7 +47,7 @@ public sealed class NftablesPacketTests
         var b = await h.AddWorkloadAsync("b", "calib", B);
         await h.ApplyAsync(
             AllowAllProfile("kns.default"),
-            Policy("default", "out", outbound: [Udp(RuleAction.Allow, 53), Tcp(RuleAction.Allow, 8080)]),
+            ActivePolicy("default", "out", outbound: [Udp(RuleAction.Allow, 53), Tcp(RuleAction.Allow, 8080)]),
             Workload("a", "calia", A, tiers: [Tier("default", egress: ["out"])], profiles: ["kns.default"]),
             Workload("b", "calib", B, profiles: ["kns.default"]),
             InSync.Instance);
@@ -67,9 +67,9 @@ public sealed class NftablesPacketTests
         await h.ApplyAsync(
             AllowAllProfile("kns.default"),
             // security tier: pass port 80 to the next tier, deny 8080; anything else hits the end-of-tier drop.
-            Policy("security", "gate", inbound: [Tcp(RuleAction.Pass, 80), new Rule(RuleAction.Log), Tcp(RuleAction.Deny, 8080)]),
+            ActivePolicy("security", "gate", inbound: [Tcp(RuleAction.Pass, 80), new Rule(RuleAction.Log), Tcp(RuleAction.Deny, 8080)]),
             // default tier: allows 8080 (never reached: denied earlier) and 80.
-            Policy("default", "web", inbound: [Tcp(RuleAction.Allow, 80, 8080)]),
+            ActivePolicy("default", "web", inbound: [Tcp(RuleAction.Allow, 80, 8080)]),
             Workload("a", "calia", A, profiles: ["kns.default"]),
             Workload("b", "calib", B, tiers: [Tier("security", ingress: ["gate"]), Tier("default", ingress: ["web"])], profiles: ["kns.default"]),
             InSync.Instance);
@@ -88,7 +88,7 @@ public sealed class NftablesPacketTests
         await h.ApplyAsync(
             AllowAllProfile("kns.default"),
             Profile("tcp-only", inbound: [new Rule(RuleAction.Allow) { Protocol = IPProtocols.Tcp }]),
-            Policy("platform", "no8080", inbound: [Tcp(RuleAction.Deny, 8080)]),
+            ActivePolicy("platform", "no8080", inbound: [Tcp(RuleAction.Deny, 8080)]),
             Workload("a", "calia", A, profiles: ["kns.default"]),
             Workload("b", "calib", B, tiers: [Tier("platform", ingress: ["no8080"], defaultAction: TierDefaultAction.Pass)], profiles: ["tcp-only"]),
             InSync.Instance);
@@ -141,7 +141,7 @@ public sealed class NftablesPacketTests
         await h.ApplyAsync(
             AllowAllProfile("kns.default"),
             IPSet("s:frontends", A),
-            Policy("default", "from-frontends", inbound: [new Rule(RuleAction.Allow) { SrcIPSetIds = ["s:frontends"] }]),
+            ActivePolicy("default", "from-frontends", inbound: [new Rule(RuleAction.Allow) { SrcIPSetIds = ["s:frontends"] }]),
             Workload("a", "calia", A, profiles: ["kns.default"]),
             Workload("b", "calib", B, tiers: [Tier("default", ingress: ["from-frontends"])], profiles: ["kns.default"]),
             Workload("c", "calic", C, profiles: ["kns.default"]),
@@ -165,7 +165,7 @@ public sealed class NftablesPacketTests
         var c = await h.AddWorkloadAsync("c", "calic", C);
         await h.ApplyAsync(
             AllowAllProfile("kns.default"),
-            Policy("default", "ping", inbound: [new Rule(RuleAction.Allow) { Protocol = IPProtocols.Icmp, IcmpType = 8, SrcNets = [IPNetwork.Parse(A + "/32")] }]),
+            ActivePolicy("default", "ping", inbound: [new Rule(RuleAction.Allow) { Protocol = IPProtocols.Icmp, IcmpType = 8, SrcNets = [IPNetwork.Parse(A + "/32")] }]),
             Workload("a", "calia", A, profiles: ["kns.default"]),
             Workload("b", "calib", B, tiers: [Tier("default", ingress: ["ping"])], profiles: ["kns.default"]),
             Workload("c", "calic", C, profiles: ["kns.default"]),

@@ -19,7 +19,7 @@ public sealed class ReconcileTests
     private static DataplaneMessage[] Scenario(bool withC = false) =>
     [
         AllowAllProfile("kns.default"),
-        Policy("default", "web", inbound: [Tcp(RuleAction.Allow, 80)]),
+        ActivePolicy("default", "web", inbound: [Tcp(RuleAction.Allow, 80)]),
         Workload("a", "calia", A, profiles: ["kns.default"]),
         Workload("b", "calib", B, tiers: [Tier("default", ingress: ["web"])], profiles: ["kns.default"]),
         .. withC ? new DataplaneMessage[] { Workload("c", "calic", "10.65.0.4", profiles: ["kns.default"]) } : [],
@@ -105,7 +105,7 @@ public sealed class ReconcileTests
         var b6 = IPAddress.Parse("fd00:65::3");
         await h.ApplyAsync(
             AllowAllProfile("kns.default"),
-            Policy("default", "web6", inbound:
+            ActivePolicy("default", "web6", inbound:
             [
                 new Rule(RuleAction.Allow) { Protocol = IPProtocols.Tcp, DstPorts = [PortRange.Single(80)], SrcNets = [IPNetwork.Parse("fd00:65::/64")] },
                 new Rule(RuleAction.Allow) { Protocol = IPProtocols.IcmpV6, IcmpType = 128 },

@@ -18,7 +18,7 @@ internal static class Messages
     public static TierInfo Tier(string name, string[]? ingress = null, string[]? egress = null, TierDefaultAction defaultAction = TierDefaultAction.Deny) =>
         new(name, ValueList.From((ingress ?? []).Select(p => new PolicyId(name, p))), ValueList.From((egress ?? []).Select(p => new PolicyId(name, p))), defaultAction);
 
-    public static ActivePolicyUpdate Policy(string tier, string name, Rule[]? inbound = null, Rule[]? outbound = null) =>
+    public static ActivePolicyUpdate ActivePolicy(string tier, string name, Rule[]? inbound = null, Rule[]? outbound = null) =>
         new(new PolicyId(tier, name), inbound ?? [], outbound ?? []);
 
     public static ActiveProfileUpdate Profile(string id, Rule[]? inbound = null, Rule[]? outbound = null) => new(id, inbound ?? [], outbound ?? []);

@@ -59,6 +59,23 @@ public sealed class DatastoreConfigTests : IDisposable
     }
 
     [Fact]
+    public void Load_CalicoctlSeedConfig_ReadsEtcdEndpoint()
+    {
+        var path = WriteConfig("""
+            apiVersion: projectcalico.org/v3
+            kind: CalicoAPIConfig
+            metadata:
+            spec:
+              datastoreType: "etcdv3"
+              etcdEndpoints: "http://127.0.0.1:2379"
+            """);
+
+        var config = DatastoreConfig.Load(path, NoEnvironment);
+
+        Assert.Equal((DatastoreType.EtcdV3, "http://127.0.0.1:2379"), (config.Type, Assert.Single(config.EtcdEndpoints)));
+    }
+
+    [Fact]
     public void Load_EnvironmentSet_OverridesFile()
     {
         var path = WriteConfig("""

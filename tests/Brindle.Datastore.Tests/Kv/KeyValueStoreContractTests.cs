@@ -1,4 +1,5 @@
 using Brindle.Datastore.Kv;
+using CsCheck;
 
 namespace Brindle.Datastore.Kv.Tests;
 
@@ -352,6 +353,56 @@ public abstract class KeyValueStoreContractTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<LeaseNotFoundException>(() => Store.PutAsync(K("a"), "1", lease));
         Assert.Null(await Store.GetAsync(K("a")));
+    }
+
+    /// <summary>Random CAS sequences: each outcome matches a plain dictionary model, the final list equals the model,
+    /// and replaying the watch from the start rebuilds the same state.</summary>
+    [Fact]
+    public async Task RandomOperations_AgreeWithModel_AndWatchReplayRebuildsState()
+    {
+        var gen = Gen.Select(Gen.Int[0, 4], Gen.Int[0, 3], Gen.Bool).Array[1, 25];
+        var sample = 0;
+        await gen.SampleAsync(async ops =>
+        {
+            var prefix = K($"prop{Interlocked.Increment(ref sample)}/");
+            var start = (await Store.ListAsync(prefix)).Revision + 1;
+            var model = new Dictionary<string, (string Value, long Rev)>(StringComparer.Ordinal);
+            var i = 0;
+            foreach (var (kind, keyIndex, fresh) in ops)
+            {
+                var key = $"{prefix}{(char)('a' + keyIndex)}";
+                var value = $"v{i++}";
+                var present = model.TryGetValue(key, out var cur);
+                var expectedRev = fresh && present ? cur.Rev : 1;
+                var (ok, expectOk) = kind switch
+                {
+                    0 => ((await Store.CreateAsync(key, value)).Succeeded, !present),
+                    1 => ((await Store.UpdateAsync(key, value, expectedRev)).Succeeded, present && fresh),
+                    2 => ((await Store.DeleteAsync(key, fresh ? 0 : 1)).Succeeded, present && fresh),
+                    3 => ((await Store.PutAsync(key, value)).Succeeded, true),
+                    _ => ((await Store.TransactAsync([new KvCondition(key, present ? cur.Rev : 0)], [KvOperation.Put(key, value)])).Succeeded, true),
+                };
+                if (ok != expectOk) return false;
+                if (!ok) continue;
+                if (kind == 2) model.Remove(key);
+                else model[key] = (value, (await Store.GetAsync(key))!.ModRevision);
+            }
+            var list = await Store.ListAsync(prefix);
+            if (!list.Items.Select(kv => (kv.Key, kv.Value)).SequenceEqual(model.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => (m.Key, m.Value.Value)))) return false;
+
+            var replay = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (list.Revision >= start)
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await foreach (var e in Store.WatchAsync(prefix, start, cts.Token))
+                {
+                    if (e.Type == WatchEventType.Put) replay[e.Key] = e.Value!;
+                    else replay.Remove(e.Key);
+                    if (e.Revision >= list.Revision) break;
+                }
+            }
+            return replay.OrderBy(r => r.Key, StringComparer.Ordinal).SequenceEqual(model.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => KeyValuePair.Create(m.Key, m.Value.Value)));
+        }, iter: 40, threads: 1);
     }
 
     private async Task WaitUntilAbsentAsync(string key)

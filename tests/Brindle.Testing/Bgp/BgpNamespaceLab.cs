@@ -56,7 +56,7 @@ public sealed class BgpNamespaceLab : IAsyncDisposable
     public string NamespaceOf(string router) => _prefix + router;
 
     /// <summary>Adds a router namespace with <c>eth0</c> = <paramref name="address"/>/24 on the fabric bridge, forwarding on.</summary>
-    public async Task AddRouterAsync(string router, string address)
+    public async Task AddRouterAsync(string router, string address, string? ipv6Address = null)
     {
         var ns = NamespaceOf(router);
         await Namespace(ns);
@@ -64,6 +64,7 @@ public sealed class BgpNamespaceLab : IAsyncDisposable
         await Run(CommandSpec.Of("ip", "link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name", port, "netns", _fabric));
         await Run(CommandSpec.Of("ip", "link", "set", port, "master", "br0", "up").InNamespace(_fabric));
         await Run(CommandSpec.Of("ip", "addr", "add", address + "/24", "dev", "eth0").InNamespace(ns));
+        if (ipv6Address is not null) await Run(CommandSpec.Of("ip", "addr", "add", ipv6Address + "/64", "dev", "eth0", "nodad").InNamespace(ns));
         await Run(CommandSpec.Of("ip", "link", "set", "eth0", "up").InNamespace(ns));
         await Run(CommandSpec.Of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1").InNamespace(ns));
         _birds[router] = new BirdSupervisor(BirdInstance.InDirectory(Path.Combine(Directory, router), ns), _runner,
@@ -80,6 +81,10 @@ public sealed class BgpNamespaceLab : IAsyncDisposable
 
     public Task<CommandResult> Run(string router, params string[] command) =>
         Run(new CommandSpec(command[0], command[1..]).InNamespace(NamespaceOf(router)));
+
+    /// <summary>IPv6 routes in the router's kernel, one per line.</summary>
+    public async Task<IReadOnlyList<string>> Routes6Async(string router) =>
+        (await Run(router, "ip", "-6", "route", "show")).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>IPv4 routes in the router's kernel, one per line, as <c>ip route</c> prints them.</summary>
     public async Task<IReadOnlyList<string>> RoutesAsync(string router) =>

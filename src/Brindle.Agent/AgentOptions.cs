@@ -1,0 +1,30 @@
+using Brindle.Agent.Registration;
+
+namespace Brindle.Agent;
+
+/// <summary>What <c>brindle node run</c> was asked to do. Addresses are "A/LEN" strings as Node.spec.bgp holds them.</summary>
+public sealed record AgentOptions(string NodeName, string StateDirectory)
+{
+    public string? IPv4Address { get; init; }
+
+    public string? IPv6Address { get; init; }
+
+    public long? AsNumber { get; init; }
+
+    /// <summary>Used when <see cref="IPv4Address"/> is not given (default first-found).</summary>
+    public AutodetectionMethod? AutodetectionMethod { get; init; }
+
+    /// <summary>How often the dataplane re-reads the kernel and repairs drift.</summary>
+    public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the status record is rewritten (its lease lives <see cref="StatusTtl"/>).</summary>
+    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(3);
+
+    public TimeSpan StatusTtl { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Run BIRD (false: policy and routes only).</summary>
+    public bool EnableBgp { get; init; } = true;
+
+    /// <summary><c>/var/run/brindle/NAME</c>.</summary>
+    public static string DefaultStateDirectory(string nodeName) => Path.Combine("/var/run/brindle", nodeName);
+}

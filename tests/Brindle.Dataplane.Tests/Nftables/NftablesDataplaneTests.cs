@@ -1,0 +1,95 @@
+using Brindle.Calculation.Messages;
+using Brindle.Dataplane.Tests.Support;
+using System.Text.Json.Nodes;
+using Brindle.Platform;
+using static Brindle.Dataplane.Tests.Support.Messages;
+
+namespace Brindle.Dataplane.Nftables.Tests;
+
+public sealed class NftablesDataplaneTests
+{
+    [Fact]
+    public async Task ApplyAsync_FirstTime_ReadsKernelThenWritesOneTransaction()
+    {
+        var runner = new RecordingCommandRunner();
+        var dataplane = new NftablesDataplane(runner, "node1");
+        dataplane.OnUpdate(AllowAllProfile("p"));
+        dataplane.OnUpdate(Workload("a", "calia", "10.65.0.2", profiles: ["p"]));
+        await dataplane.ApplyAsync();
+        Assert.Equal(2, runner.Commands.Count);
+        Assert.Equal(["-j", "list", "table", "inet", "brindle"], runner.Commands[0].Arguments);
+        Assert.Equal("node1", runner.Commands[1].Namespace);
+        Assert.StartsWith("add table inet brindle", runner.NftScripts.Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_NothingChanged_RunsNoCommand()
+    {
+        var runner = new RecordingCommandRunner();
+        var dataplane = new NftablesDataplane(runner);
+        dataplane.OnUpdate(Workload("a", "calia", "10.65.0.2"));
+        await dataplane.ApplyAsync();
+        var count = runner.Commands.Count;
+        dataplane.OnUpdate(Workload("a", "calia", "10.65.0.2"));   // same value again
+        var report = await dataplane.ApplyAsync();
+        Assert.False(report.Changed);
+        Assert.Equal(count, runner.Commands.Count);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_NftFails_ThrowsAndRereadsKernelNextTime()
+    {
+        var fail = true;
+        var runner = new RecordingCommandRunner(c =>
+            c.Arguments.Contains("-f") && fail ? new CommandResult(1, "", "Error: Could not process rule") : RecordingCommandRunner.Default(c));
+        var dataplane = new NftablesDataplane(runner);
+        dataplane.OnUpdate(Workload("a", "calia", "10.65.0.2"));
+        await Assert.ThrowsAsync<CommandFailedException>(() => dataplane.ApplyAsync());
+        Assert.Null(dataplane.Actual);
+        fail = false;
+        await dataplane.ApplyAsync();
+        Assert.Equal(2, runner.Commands.Count(c => c.Arguments.Contains("list")));
+    }
+
+    [Fact]
+    public async Task ResyncAsync_KernelMatchesCache_WritesNothing()
+    {
+        string? kernel = null;
+        var runner = new RecordingCommandRunner(c => c.Arguments.Contains("list") && kernel is not null ? new CommandResult(0, kernel, "") : RecordingCommandRunner.Default(c));
+        var dataplane = new NftablesDataplane(runner);
+        dataplane.OnUpdate(Workload("a", "calia", "10.65.0.2"));
+        dataplane.OnUpdate(InSync.Instance);
+        await dataplane.ApplyAsync();
+        kernel = KernelJson(dataplane.Actual!);
+        var report = await dataplane.ResyncAsync();
+        Assert.False(report.Changed);
+        Assert.Single(runner.NftScripts);
+    }
+
+    /// <summary>What `nft -j list table` would print for a state (the parts the parser reads).</summary>
+    private static string KernelJson(NftTableState state)
+    {
+        var items = new JsonArray { new JsonObject { ["table"] = new JsonObject { ["family"] = "inet", ["name"] = "brindle" } } };
+        foreach (var set in state.Sets.Values)
+        {
+            var elements = new JsonArray([.. set.Elements.Select(e => (JsonNode)JsonValue.Create(e.Replace("/32", "", StringComparison.Ordinal))!)]);
+            items.Add(new JsonObject { ["set"] = new JsonObject { ["name"] = set.Name, ["elem"] = elements } });
+        }
+        foreach (var map in state.Maps.Values)
+        {
+            var elements = new JsonArray();
+            foreach (var (key, verdict) in map.Elements)
+            {
+                var parts = verdict.Split(' ');
+                elements.Add(new JsonArray(JsonValue.Create(key), new JsonObject { [parts[0]] = new JsonObject { ["target"] = parts[1] } }));
+            }
+            items.Add(new JsonObject { ["map"] = new JsonObject { ["name"] = map.Name, ["elem"] = elements } });
+        }
+        foreach (var chain in state.Chains.Values)
+        {
+            items.Add(new JsonObject { ["chain"] = new JsonObject { ["name"] = chain.Name } });
+            foreach (var rule in chain.Rules) items.Add(new JsonObject { ["rule"] = new JsonObject { ["chain"] = chain.Name, ["comment"] = "brindle:" + rule.Hash } });
+        }
+        return new JsonObject { ["nftables"] = items }.ToJsonString();
+    }
+}
