@@ -91,12 +91,11 @@ public sealed class LabChecker(LabState state, ICommandRunner runner)
             {
                 text.Append(s.PadRight(first));
                 foreach (var d in names) text.Append((s == d ? "-" : allowed.TryGetValue((s, d), out var ok) ? ok ? "." : "X" : "?").PadRight(width));
-                text.Length = text.ToString().TrimEnd(' ').Length;
                 text.Append('\n');
             }
             text.Append('\n');
         }
-        return text.ToString();
+        return string.Join('\n', text.ToString().Split('\n').Select(line => line.TrimEnd(' ')));
     }
 
     /// <summary>The JSON array of <c>brindle policy simulate -o json</c>, with <c>verdict</c> being what happened (no per-side detail: packets do not say which rule decided).</summary>

@@ -19,6 +19,9 @@ public sealed class LabCluster(ICommandRunner runner, TextWriter progress)
     /// <summary>How long to wait for an etcd member to accept connections.</summary>
     public static readonly TimeSpan EtcdStartTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>How long <c>up</c> waits for BGP sessions to be Established before reporting what it has.</summary>
+    public static readonly TimeSpan BgpTimeout = TimeSpan.FromSeconds(30);
+
     private readonly LabNetwork _network = new(runner);
     private readonly LabProcesses _processes = new(runner);
 
@@ -151,7 +154,8 @@ public sealed class LabCluster(ICommandRunner runner, TextWriter progress)
             for (var k = 1; k <= options.Nodes; k++)
             {
                 var node = layout.NodeName(k);
-                var (program, arguments) = LabSelf.Command("node", "run", "--name", node, "--ip", $"{layout.NodeAddress(k)}/{options.Underlay.PrefixLength}");
+                var (program, arguments) = LabSelf.Command("node", "run", "--name", node, "--ip", $"{layout.NodeAddress(k)}/{options.Underlay.PrefixLength}",
+                    "--as", layout.NodeAs(k).ToString(CultureInfo.InvariantCulture), "--state-dir", layout.AgentStateDirectory(node));
                 var process = await _processes.StartAsync($"agent {node}", node, program, arguments, LabStore.Environment(layout),
                     Path.Combine(layout.DataDirectory, $"{node}-agent.log"), $"node run --name {node} ", ct);
                 state = state.WithProcess(process) with { AgentsStarted = true };
@@ -162,6 +166,13 @@ public sealed class LabCluster(ICommandRunner runner, TextWriter progress)
         else
         {
             await progress.WriteLineAsync("! this build has no node agent ('brindle node run'): nodes have no routes or policy yet");
+        }
+
+        if (startAgents)
+        {
+            clock.Restart();
+            var (established, total) = await WaitForBgpAsync(state, ct);
+            await Done($"BGP: {established}/{total} sessions Established", clock);
         }
 
         if (options.Demo)
@@ -175,6 +186,28 @@ public sealed class LabCluster(ICommandRunner runner, TextWriter progress)
                 $"{applied.Others} policies/profiles", clock);
         }
         return state;
+    }
+
+    /// <summary>Waits (at most <see cref="BgpTimeout"/>) until every node has its BGP sessions and all are Established.</summary>
+    public async Task<(int Established, int Total)> WaitForBgpAsync(LabState state, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var options = state.ToOptions();
+        var expected = options.Bgp switch
+        {
+            LabBgpMode.Mesh => options.Nodes * (options.Nodes - 1),
+            LabBgpMode.RouteReflector => 2 * (options.Nodes - 1),
+            _ => options.Nodes,
+        };
+        var status = new LabStatus(runner);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var sessions = (await status.NodesAsync(state, ct)).SelectMany(n => n.Sessions).ToList();
+            var established = sessions.Count(s => s.IsEstablished);
+            if (established >= expected || clock.Elapsed > BgpTimeout) return (established, Math.Max(expected, sessions.Count));
+            await Task.Delay(200, ct);
+        }
     }
 
     private async Task<LabState> StartTorAsync(LabLayout layout, LabState state, CancellationToken ct)

@@ -57,6 +57,9 @@ public sealed partial class LabLayout(LabOptions options)
 
     public string EtcdEndpoints => string.Join(',', Enumerable.Range(1, Options.EtcdMembers).Select(m => $"http://{EtcdAddress(m)}:{EtcdClientPort}"));
 
+    /// <summary>The agent's <c>--state-dir</c> for a node: BIRD's config, control socket (<c>bird.ctl</c>) and PID file.</summary>
+    public string AgentStateDirectory(string node) => Path.Combine(RunDirectory, node);
+
     public string WorkloadNamespace(string interfaceName) => $"{Name}-w-{interfaceName}";
 
     /// <summary>The uplink veth of node k: <c>uplink</c> in the node, <c>nodeK</c> on the fabric bridge.</summary>

@@ -2,17 +2,23 @@ using System.Reflection;
 
 namespace Brindle.Lab;
 
-/// <summary>How to start this <c>brindle</c> executable again (for agents and responders): the apphost, or <c>dotnet brindle.dll</c>.</summary>
+/// <summary>
+/// How to start the <c>brindle</c> executable again (agents, and the fabric-side half of an etcd lab): this process
+/// when it is brindle (apphost, or <c>dotnet brindle.dll</c>); otherwise (tests, benchmarks) <c>dotnet brindle.dll</c>
+/// from the application directory.
+/// </summary>
 public static class LabSelf
 {
     public static (string Program, IReadOnlyList<string> Arguments) Command(params string[] arguments)
     {
         var process = Environment.ProcessPath ?? "dotnet";
-        if (Path.GetFileNameWithoutExtension(process) == "dotnet")
+        var entry = Assembly.GetEntryAssembly();
+        if (entry?.GetName().Name == "brindle")
         {
-            var dll = Assembly.GetEntryAssembly()?.Location ?? throw new InvalidOperationException("cannot find brindle.dll to start");
-            return (process, [dll, .. arguments]);
+            return Path.GetFileNameWithoutExtension(process) == "dotnet" ? (process, [entry.Location, .. arguments]) : (process, arguments);
         }
-        return (process, arguments);
+        var dll = Path.Combine(AppContext.BaseDirectory, "brindle.dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"cannot find brindle.dll in {AppContext.BaseDirectory} to start");
+        return (Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "dotnet", [dll, .. arguments]);
     }
 }

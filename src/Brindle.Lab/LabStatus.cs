@@ -13,15 +13,12 @@ public sealed record LabNodeStatus(string Name, string Namespace, string Address
 /// </summary>
 public sealed class LabStatus(ICommandRunner runner)
 {
-    /// <summary>Where a node's BIRD control socket may be: the agent's per-node run directory in the lab.</summary>
+    /// <summary>A node's BIRD control socket: <c>bird.ctl</c> in the agent's <c>--state-dir</c> (docs/design/agent.md).</summary>
     public static IEnumerable<string> BirdSocketCandidates(LabLayout layout, string node)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        foreach (var root in new[] { Path.Combine(layout.RunDirectory, node), Path.Combine("/run/brindle", node) })
-        {
-            if (!Directory.Exists(root)) continue;
-            foreach (var socket in Directory.EnumerateFiles(root, "*.ctl", SearchOption.AllDirectories)) yield return socket;
-        }
+        var socket = Path.Combine(layout.AgentStateDirectory(node), "bird.ctl");
+        if (File.Exists(socket)) yield return socket;
     }
 
     public async Task<IReadOnlyList<LabNodeStatus>> NodesAsync(LabState state, CancellationToken ct)

@@ -292,7 +292,9 @@ internal static class LabCommands
     private static async Task<int> ReexecInFabricAsync(CliConsole console, string fabric, IReadOnlyList<string> arguments, CancellationToken ct)
     {
         var (program, prefix) = LabSelf.Command([.. arguments]);
-        var command = new CommandSpec("env", [$"{InFabricVariable}=1", program, .. prefix]).InNamespace(fabric) with { Timeout = ReexecTimeout };
+        // nsenter joins only the network namespace: 'ip netns exec' would also give the child a private mount
+        // namespace, and namespaces it creates with 'ip netns add' would then be unusable from the host.
+        var command = new CommandSpec("nsenter", [$"--net=/run/netns/{fabric}", "--", "env", $"{InFabricVariable}=1", program, .. prefix]) { Timeout = ReexecTimeout };
         var result = await ProcessCommandRunner.Instance.RunAsync(command, ct);
         await console.Out.WriteAsync(result.StandardOutput);
         await console.Error.WriteAsync(result.StandardError);
