@@ -24,9 +24,8 @@ public abstract record Resource
     /// <summary>The datastore key, e.g. <c>/calico/resources/v3/projectcalico.org/networkpolicies/ns/name</c>.</summary>
     public string Key => ResourceKind.KeyFor(Metadata.Namespace, Metadata.Name);
 
-    /// <summary>"ns/name" for namespaced kinds (once a namespace is set), "name" otherwise.</summary>
-    public string QualifiedName =>
-        ResourceKind.Namespaced && !string.IsNullOrEmpty(Metadata.Namespace) ? $"{Metadata.Namespace}/{Metadata.Name}" : Metadata.Name;
+    /// <summary>"ns/name" for namespaced kinds ("/name" before a namespace is set), "name" otherwise.</summary>
+    public string QualifiedName => ResourceKind.Namespaced ? $"{Metadata.Namespace}/{Metadata.Name}" : Metadata.Name;
 
     /// <summary>Human description, e.g. <c>NetworkPolicy 'ns/name'</c>.</summary>
     public string Describe() => $"{Kind} '{QualifiedName}'";

@@ -43,7 +43,7 @@ public sealed partial class IpamClient
         foreach (var (handleId, edit) in handleEdits)
         {
             var key = IpamKeys.Handle(handleId);
-            var current = freshHandles ? await ReadCurrentAsync(key, cancellationToken) : _cache.Get(key);
+            var current = freshHandles || _cache.IsContended(key) ? await ReadCurrentAsync(key, cancellationToken) : _cache.Get(key);
             var record = current is null ? new HandleRecord() : JsonSerializer.Deserialize(current.Value, IpamJsonContext.Default.HandleRecord) ?? new HandleRecord();
             edit(record);
             var value = record.Block.Count == 0 ? null : JsonSerializer.Serialize(record, IpamJsonContext.Default.HandleRecord);
@@ -56,8 +56,8 @@ public sealed partial class IpamClient
         {
             Interlocked.Increment(ref _conflicts);
             Log.ConflictRetry(_logger, blockKey);
-            _cache.Forget(blockKey);
-            foreach (var (key, _) in handleValues) _cache.Forget(key);
+            _cache.MarkContended(blockKey);
+            foreach (var (key, _) in handleValues) _cache.MarkContended(key);
             return false;
         }
         // Everything written took the transaction's revision: remember it as the next first guess.
