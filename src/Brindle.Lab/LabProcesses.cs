@@ -68,8 +68,8 @@ public sealed class LabProcesses(ICommandRunner runner)
     {
         if (!IsOurs(process)) return false;
         await runner.RunAsync(CommandSpec.Of("kill", "-TERM", process.Pid.ToString(CultureInfo.InvariantCulture)), cancellationToken);
-        var deadline = DateTime.UtcNow + StopTimeout;
-        while (IsOurs(process) && DateTime.UtcNow < deadline) await Task.Delay(PollInterval, cancellationToken);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (IsOurs(process) && clock.Elapsed < StopTimeout) await Task.Delay(PollInterval, cancellationToken);
         if (IsOurs(process)) await runner.RunAsync(CommandSpec.Of("kill", "-KILL", process.Pid.ToString(CultureInfo.InvariantCulture)), cancellationToken);
         return true;
     }
