@@ -57,8 +57,8 @@ public sealed record LabOptions
         if (Datastore == LabDatastore.Embedded && EtcdMembers != 1) errors.Add("--etcd-members needs --datastore etcd");
         if (Pool.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || Pool.PrefixLength is < 8 or > 26)
             errors.Add($"--pool {Pool} must be an IPv4 CIDR between /8 and /26");
-        if (Underlay.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || Underlay.PrefixLength is < 8 or > 26)
-            errors.Add($"--underlay {Underlay} must be an IPv4 CIDR between /8 and /26");
+        if (Underlay.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || Underlay.PrefixLength is < 8 or > 28)
+            errors.Add($"--underlay {Underlay} must be an IPv4 CIDR between /8 and /28");
         else if (LabLayout.HostCount(Underlay) < Nodes + LabLayout.FirstNodeHost)
             errors.Add($"--underlay {Underlay} is too small for {Nodes} nodes (needs {Nodes + LabLayout.FirstNodeHost} addresses)");
         if (Pool.Contains(Underlay.BaseAddress) || Underlay.Contains(Pool.BaseAddress))

@@ -21,12 +21,15 @@ public sealed class LabClusterTests
     [LabFact]
     public Task UpCheckDown_Etcd_RouteReflector_BgpEstablishedMatrixMatchesSimulation() => RunLabAsync("etcd", "rr");
 
-    private static async Task RunLabAsync(string datastore, string bgp)
+    [LabFact]
+    public Task UpCheckDown_ThreeEtcdMembers_AsPerRack_BgpEstablishedWithTorMatrixMatchesSimulation() => RunLabAsync("etcd", "as-per-rack", "3");
+
+    private static async Task RunLabAsync(string datastore, string bgp, string etcdMembers = "1")
     {
-        var name = string.Create(CultureInfo.InvariantCulture, $"lt{Environment.ProcessId % 10000}{datastore[0]}");
+        var name = string.Create(CultureInfo.InvariantCulture, $"lt{Environment.ProcessId % 10000}{datastore[0]}{bgp[0]}");
         try
         {
-            var (code, output) = await CliAsync("lab", "up", "--name", name, "--datastore", datastore, "--bgp", bgp, "--underlay", "172.31.250.0/24");
+            var (code, output) = await CliAsync("lab", "up", "--name", name, "--datastore", datastore, "--etcd-members", etcdMembers, "--bgp", bgp, "--underlay", "172.31.250.0/24");
             Assert.True(code == 0, output);
             Assert.Contains("sessions Established", output, StringComparison.Ordinal);
 
@@ -37,7 +40,7 @@ public sealed class LabClusterTests
             var state = (await LabCluster.LoadStateAsync(name, CancellationToken.None))!;
             var nodes = await new LabStatus(Runner).NodesAsync(state, CancellationToken.None);
             var sessions = nodes.SelectMany(n => n.Sessions).ToList();
-            Assert.Equal(bgp == "mesh" ? 6 : 4, sessions.Count);
+            Assert.Equal(bgp switch { "mesh" => 6, "rr" => 4, _ => 3 }, sessions.Count);
             Assert.All(sessions, s => Assert.True(s.IsEstablished, $"{s.ProtocolName} {s.PeerAddress}: {s.BgpState} {s.Info}"));
             Assert.All(nodes, n => Assert.StartsWith("running", n.Agent, StringComparison.Ordinal));
 

@@ -75,7 +75,7 @@ public sealed class LabLayoutTests
     [Fact]
     public void Validate_UnderlayTooSmallForNodes()
     {
-        var errors = new LabOptions { Nodes = 25, Underlay = IPNetwork.Parse("172.31.0.0/27") }.Validate();
+        var errors = new LabOptions { Nodes = 10, Underlay = IPNetwork.Parse("172.31.0.0/28") }.Validate();
         Assert.Contains(errors, e => e.Contains("too small", StringComparison.Ordinal));
     }
 
