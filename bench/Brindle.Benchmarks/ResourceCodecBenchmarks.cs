@@ -40,6 +40,19 @@ public class ResourceCodecBenchmarks
         },
     });
 
+    /// <summary>Same-run baseline: only parsing the stored JSON, no decoding into records.</summary>
+    [Benchmark(Baseline = true)]
+    public int ParseStoredJsonOnly()
+    {
+        var total = 0;
+        foreach (var json in _storedJson)
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            total += (int)document.RootElement.ValueKind;
+        }
+        return total;
+    }
+
     [Benchmark]
     public int FromStoredJson()
     {

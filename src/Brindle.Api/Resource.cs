@@ -24,7 +24,7 @@ public abstract record Resource
     /// <summary>The datastore key, e.g. <c>/calico/resources/v3/projectcalico.org/networkpolicies/ns/name</c>.</summary>
     public string Key => ResourceKind.KeyFor(Metadata.Namespace, Metadata.Name);
 
-    /// <summary>"ns/name" for namespaced kinds, "name" otherwise.</summary>
+    /// <summary>"ns/name" for namespaced kinds ("/name" before a namespace is set), "name" otherwise.</summary>
     public string QualifiedName => ResourceKind.Namespaced ? $"{Metadata.Namespace}/{Metadata.Name}" : Metadata.Name;
 
     /// <summary>Human description, e.g. <c>NetworkPolicy 'ns/name'</c>.</summary>

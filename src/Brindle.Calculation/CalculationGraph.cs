@@ -29,7 +29,8 @@ namespace Brindle.Calculation;
 /// Invariants: every flush leaves the dataplane with exactly the desired state for the inputs held (output is a function
 /// of current state: the same set of inputs gives the same dataplane whatever the order they arrived in); an endpoint is
 /// never sent before the policies, profiles and IP sets it references, and those are removed only after it stops
-/// referencing them; a referenced profile that does not exist is sent as deny-all and a missing tier keeps its policies
+/// referencing them; a referenced profile that does not exist is sent as deny-all (a namespace profile <c>kns.&lt;ns&gt;</c>
+/// is implied by its namespace and allows) and a missing tier keeps its policies
 /// with an end-of-tier deny, so nothing is ever left open. A local workload without an interface name cannot be
 /// programmed and is only an IP-set member. <see cref="InSync"/> is sent once, on the first <see cref="OnInSync"/>.
 /// </remarks>

@@ -14,11 +14,13 @@ internal static class CliApplication
         root.Options.Add(GlobalOptions.Config);
         root.Options.Add(GlobalOptions.LogLevel);
         root.Subcommands.Add(VersionCommand.Build(console));
-        root.Subcommands.Add(IpamCommands.Build(console, IpamCommands.OpenConfiguredStoreAsync));
+        root.Subcommands.Add(IpamCommands.Build(console));
         root.Subcommands.Add(SelectorCommand.Build(console));
         foreach (var command in ResourceCommands.Build(console)) root.Subcommands.Add(command);
         root.Subcommands.Add(PolicyCommand.Build(console));
         root.Subcommands.Add(NodeCommands.Build(console));
+        root.Subcommands.Add(LabCommands.Build(console));
+        root.Subcommands.Add(ConfigCommand.Build(console));
         return root;
     }
 

@@ -1,4 +1,9 @@
 using Brindle.Calculation.Messages;
+using Brindle.Dataplane.Nftables;
+using Brindle.Dataplane.Ports;
+using Brindle.Dataplane.Routes;
+using Brindle.Platform;
+using Microsoft.Extensions.Logging;
 
 namespace Brindle.Dataplane;
 
@@ -9,6 +14,13 @@ namespace Brindle.Dataplane;
 public sealed class CompositeDataplane(IReadOnlyList<IDataplaneDriver> drivers) : IDataplaneDriver
 {
     public IReadOnlyList<IDataplaneDriver> Drivers => drivers;
+
+    /// <summary>The Linux dataplane of one host (or of a named network namespace): nftables, then routes.</summary>
+    public static CompositeDataplane ForLinux(ICommandRunner runner, string? networkNamespace = null, TimeProvider? time = null, ILogger? logger = null) =>
+        new([
+            new NftablesDataplane(runner, networkNamespace, time, logger),
+            new RouteDataplane(runner, new CommandSysctlWriter(runner, networkNamespace), networkNamespace, time, logger),
+        ]);
 
     public void OnUpdate(DataplaneMessage message)
     {

@@ -167,7 +167,7 @@ public sealed partial class IpamClient
             if (clearHandle is not null) edits[clearHandle] = h => h.Block.Remove(cidr.ToString());
             // A block with no affinity is deleted once empty; an affine block stays with its host (released only explicitly).
             var keep = !block.IsEmpty || block.Record.Affinity is not null;
-            if (await TryCommitBlockAsync(key, kv.ModRevision, keep ? block : null, edits, cancellationToken)) return outcomes;
+            if (await TryCommitBlockAsync(key, kv.ModRevision, keep ? block : null, edits, freshHandles: true, cancellationToken)) return outcomes;
         }
         throw Exhausted($"releasing in block {cidr}");
     }

@@ -29,22 +29,47 @@ public sealed partial class IpamClient
     }
 
     /// <summary>Writes <paramref name="block"/> (or deletes it when null) if it is still at <paramref name="blockRevision"/>, together
-    /// with the edited handle records (each also compared on its revision; a handle left with no blocks is deleted).</summary>
+    /// with the edited handle records (each also compared on its revision; a handle left with no blocks is deleted). Without
+    /// <paramref name="freshHandles"/> a handle's revision is guessed from the cache (absent when unknown: new handles are the
+    /// common case); a wrong guess fails the transaction and the caller retries with fresh reads.</summary>
     private async Task<bool> TryCommitBlockAsync(
-        string blockKey, long blockRevision, AllocationBlock? block, IReadOnlyDictionary<string, Action<HandleRecord>> handleEdits, CancellationToken cancellationToken)
+        string blockKey, long blockRevision, AllocationBlock? block, IReadOnlyDictionary<string, Action<HandleRecord>> handleEdits, bool freshHandles,
+        CancellationToken cancellationToken)
     {
         var conditions = new List<KvCondition> { new(blockKey, blockRevision) };
-        var operations = new List<KvOperation> { block is null ? KvOperation.Delete(blockKey) : KvOperation.Put(blockKey, block.Encode()) };
+        var blockValue = block?.Encode();
+        var operations = new List<KvOperation> { blockValue is null ? KvOperation.Delete(blockKey) : KvOperation.Put(blockKey, blockValue) };
+        var handleValues = new List<(string Key, string? Value)>();
         foreach (var (handleId, edit) in handleEdits)
         {
             var key = IpamKeys.Handle(handleId);
-            var kv = await store.GetAsync(key, cancellationToken);
-            var record = kv is null ? new HandleRecord() : JsonSerializer.Deserialize(kv.Value, IpamJsonContext.Default.HandleRecord) ?? new HandleRecord();
+            var current = freshHandles || _cache.IsContended(key) ? await ReadCurrentAsync(key, cancellationToken) : _cache.Get(key);
+            var record = current is null ? new HandleRecord() : JsonSerializer.Deserialize(current.Value, IpamJsonContext.Default.HandleRecord) ?? new HandleRecord();
             edit(record);
-            conditions.Add(new KvCondition(key, kv?.ModRevision ?? 0));
-            operations.Add(record.Block.Count == 0 ? KvOperation.Delete(key) : KvOperation.Put(key, JsonSerializer.Serialize(record, IpamJsonContext.Default.HandleRecord)));
+            var value = record.Block.Count == 0 ? null : JsonSerializer.Serialize(record, IpamJsonContext.Default.HandleRecord);
+            conditions.Add(new KvCondition(key, current?.ModRevision ?? 0));
+            operations.Add(value is null ? KvOperation.Delete(key) : KvOperation.Put(key, value));
+            handleValues.Add((key, value));
         }
-        return await CommitAsync(conditions, operations, cancellationToken);
+        var result = await store.TransactAsync(conditions, operations, cancellationToken);
+        if (!result.Succeeded)
+        {
+            Interlocked.Increment(ref _conflicts);
+            Log.ConflictRetry(_logger, blockKey);
+            _cache.MarkContended(blockKey);
+            foreach (var (key, _) in handleValues) _cache.MarkContended(key);
+            return false;
+        }
+        // Everything written took the transaction's revision: remember it as the next first guess.
+        _cache.RememberOrForget(blockKey, blockValue, result.Revision);
+        foreach (var (key, value) in handleValues) _cache.RememberOrForget(key, value, result.Revision);
+        return true;
+    }
+
+    private async Task<CachedRecord?> ReadCurrentAsync(string key, CancellationToken cancellationToken)
+    {
+        var kv = await store.GetAsync(key, cancellationToken);
+        return kv is null ? _cache.Forget(key) : _cache.Remember(key, kv.Value, kv.ModRevision);
     }
 
     private static Dictionary<string, Action<HandleRecord>> HandleAdd(string handleId, IPNetwork cidr, int count) =>

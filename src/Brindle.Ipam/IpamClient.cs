@@ -20,7 +20,9 @@ namespace Brindle.Ipam;
 /// Invariants: an address is allocated at most once (the block record is the single source of truth and is only changed by CAS);
 /// a block and the handles it names are written in one transaction, so handle counts always equal the block allocations;
 /// a block and its affinity are created in one transaction; an affine block is only deleted when empty.
-/// Thread-safe: holds no state besides the conflict counter and a per-node hint of the last block with space (never trusted, always re-read).
+/// Thread-safe. Caches (per client, see <see cref="RecordCache"/>) the block, handle and affinity records it last read or wrote and uses them
+/// only as the first guess of a compare-and-swap: a stale guess fails the transaction, which then re-reads. A request's first round
+/// allocates from cached affine blocks; every later round (and every claim, borrow and capacity decision) reads fresh.
 /// </remarks>
 public sealed partial class IpamClient(
     IKeyValueStore store,
@@ -39,6 +41,7 @@ public sealed partial class IpamClient(
     private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Node, AddressFamily Family), IPNetwork> _lastBlockWithSpace = new();
+    private readonly RecordCache _cache = new();
     private long _conflicts;
 
     /// <summary>Compare-and-swap writes that lost a race and were retried, since this client was created.</summary>
@@ -81,6 +84,7 @@ public sealed partial class IpamClient(
         ArgumentNullException.ThrowIfNull(address);
         if ((IpamKeys.CheckSegment("node", node) ?? IpamKeys.CheckSegment("handle", handleId)) is { } error) throw new IpamRequestException(error);
         var context = await LoadContextAsync(node, cancellationToken);
+        var config = await GetConfigAsync(cancellationToken);
         var pool = context.Pools.FirstOrDefault(p => p.Cidr.Contains(address))
             ?? throw new IpamRequestException($"{address} is not in any configured IP pool.");
         var cidr = IPMath.BlockOf(address, pool.EffectiveBlockSize);
@@ -96,12 +100,12 @@ public sealed partial class IpamClient(
                 continue;
             }
             var block = AllocationBlock.Decode(cidr, kv.Value);
-            if (context.Config.StrictAffinity && block.AffinityHost is { } owner && owner != node)
+            if (config.StrictAffinity && block.AffinityHost is { } owner && owner != node)
                 throw new IpamRequestException($"{address} is in block {cidr}, which is affine to node '{owner}'; strict affinity forbids using it from node '{node}'.");
             var ordinal = block.OrdinalOf(address);
             if (!block.TryAssign(ordinal, handleId, attrs))
                 throw new IpamAddressInUseException($"{address} is already allocated (handle '{block.HandleOf(ordinal)}').");
-            if (await TryCommitBlockAsync(key, kv.ModRevision, block, HandleAdd(handleId, cidr, 1), cancellationToken))
+            if (await TryCommitBlockAsync(key, kv.ModRevision, block, HandleAdd(handleId, cidr, 1), freshHandles: attempt > 0, cancellationToken))
                 return new AssignedAddress(address, cidr.PrefixLength, block.SequenceOf(ordinal));
         }
         throw Exhausted($"assigning {address}");
@@ -138,23 +142,25 @@ public sealed partial class IpamClient(
     {
         var version = IpamKeys.Version(family);
         var pools = EligiblePools(request, family, context);
-        var maxBlocks = request.MaxBlocksPerHost > 0
-            ? Math.Min(request.MaxBlocksPerHost, context.Config.EffectiveMaxBlocksPerHost)
-            : context.Config.EffectiveMaxBlocksPerHost;
         var need = count;
         var full = new HashSet<IPNetwork>();
         var claimConflicts = 0;
         string? shortfall = null;
+        IpamConfig? config = null;
 
-        while (need > 0)
+        for (var round = 0; need > 0; round++)
         {
-            // 1. Blocks already affine to this node (re-listed each round: a sibling allocator on the node may have claimed one).
-            var affine = await AffineBlocksAsync(request.Node, family, pools, context.Reservations, cancellationToken);
-            // The block this client last allocated from for the node goes first: a hint only (saves reading full blocks).
+            // Round 0 is the fast path: the node's affine blocks and their contents as this client last saw them (a stale guess
+            // only costs a failed compare-and-swap). Every later round re-lists and re-reads, so no decision below (claim, limit,
+            // borrow, give up) rests on cached data.
+            var fresh = round > 0;
+            // 1. Blocks affine to this node (re-listed each fresh round: a sibling allocator on the node may have claimed one).
+            var affine = await AffineBlocksAsync(request.Node, family, pools, context.Reservations, fresh, cancellationToken);
+            // The block this client last allocated from for the node goes first.
             var hint = _lastBlockWithSpace.TryGetValue((request.Node, family), out var h) ? h : (IPNetwork?)null;
             foreach (var cidr in affine.Where(c => !full.Contains(c)).OrderBy(c => c.Equals(hint) ? 0 : 1))
             {
-                var got = await AssignFromBlockAsync(cidr, need, request.HandleId, attributes, context.Reservations, request.Node, cancellationToken);
+                var got = await AssignFromBlockAsync(cidr, need, request.HandleId, attributes, context.Reservations, request.Node, useCache: !fresh, cancellationToken);
                 assigned.AddRange(got);
                 need -= got.Count;
                 if (need == 0)
@@ -162,16 +168,19 @@ public sealed partial class IpamClient(
                     _lastBlockWithSpace[(request.Node, family)] = cidr;
                     return;
                 }
-                full.Add(cidr);
+                if (fresh) full.Add(cidr);
             }
+            if (!fresh) continue;
 
-            // 2. Claim a new block, within the per-host limit.
+            // 2. Claim a new block, within the per-host limit (configuration read now, fresh).
+            config ??= await GetConfigAsync(cancellationToken);
+            var maxBlocks = request.MaxBlocksPerHost > 0 ? Math.Min(request.MaxBlocksPerHost, config.EffectiveMaxBlocksPerHost) : config.EffectiveMaxBlocksPerHost;
             if (affine.Count >= maxBlocks)
             {
                 throw new IpamCapacityException(
                     $"Assigned {count - need} of {count} requested IPv{version} addresses for node '{request.Node}': need a new block but the node already has {affine.Count} blocks (limit {maxBlocks}).");
             }
-            if (!context.Config.AutoAllocateBlocks)
+            if (!config.AutoAllocateBlocks)
             {
                 shortfall = "no free address in the node's blocks and automatic block allocation is off";
                 break;
@@ -179,14 +188,15 @@ public sealed partial class IpamClient(
             var claim = await TryClaimUnclaimedAsync(request.Node, pools, context.Reservations, cancellationToken);
             if (claim == ClaimOutcome.NoneFree)
             {
-                shortfall = context.Config.StrictAffinity ? "no free blocks left and strict affinity forbids borrowing" : "no free blocks left";
+                shortfall = config.StrictAffinity ? "no free blocks left and strict affinity forbids borrowing" : "no free blocks left";
                 break;
             }
             if (claim == ClaimOutcome.Conflict && ++claimConflicts >= DatastoreRetries) throw Exhausted($"claiming a block for node '{request.Node}'");
         }
 
         // 3. Borrow from other hosts' blocks (never with strict affinity).
-        if (!context.Config.StrictAffinity)
+        config ??= await GetConfigAsync(cancellationToken);
+        if (!config.StrictAffinity)
         {
             need -= await BorrowAsync(request, family, need, attributes, pools, context.Reservations, full, assigned, cancellationToken);
         }
@@ -210,7 +220,7 @@ public sealed partial class IpamClient(
         var taken = 0;
         foreach (var cidr in HostSeededOrder(candidates, request.Node))
         {
-            var got = await AssignFromBlockAsync(cidr, need - taken, request.HandleId, attributes, reserved, requiredAffinity: null, cancellationToken);
+            var got = await AssignFromBlockAsync(cidr, need - taken, request.HandleId, attributes, reserved, requiredAffinity: null, useCache: false, cancellationToken);
             if (got.Count > 0) Log.Borrowed(_logger, got.Count, cidr, request.Node);
             assigned.AddRange(got);
             taken += got.Count;
@@ -220,21 +230,31 @@ public sealed partial class IpamClient(
     }
 
     /// <summary>Allocates up to <paramref name="count"/> addresses in one block (one CAS transaction with the handle).
-    /// Returns none if the block is gone, full, or no longer affine to <paramref name="requiredAffinity"/>.</summary>
+    /// Returns none if the block is gone, full, or no longer affine to <paramref name="requiredAffinity"/>. With
+    /// <paramref name="useCache"/> the first attempt works on the cached copy of the block (no read; "full" may be stale).</summary>
     private async Task<IReadOnlyList<AssignedAddress>> AssignFromBlockAsync(
         IPNetwork cidr, int count, string handleId, IReadOnlyDictionary<string, string> attributes, IReadOnlyList<IPNetwork> reserved,
-        string? requiredAffinity, CancellationToken cancellationToken)
+        string? requiredAffinity, bool useCache, CancellationToken cancellationToken)
     {
         var key = IpamKeys.Block(cidr);
         for (var attempt = 0; attempt < DatastoreRetries; attempt++)
         {
-            var kv = await store.GetAsync(key, cancellationToken);
-            if (kv is null) return [];
-            var block = AllocationBlock.Decode(cidr, kv.Value);
+            var current = attempt == 0 && useCache ? _cache.Get(key) : null;
+            if (current is null)
+            {
+                var kv = await store.GetAsync(key, cancellationToken);
+                if (kv is null)
+                {
+                    _cache.Forget(key);
+                    return [];
+                }
+                current = _cache.Remember(key, kv.Value, kv.ModRevision);
+            }
+            var block = AllocationBlock.Decode(cidr, current.Value);
             if (requiredAffinity is not null && block.AffinityHost != requiredAffinity) return [];
             var ordinals = block.AutoAssign(count, handleId, attributes, block.ReservedOrdinals(reserved));
             if (ordinals.Count == 0) return [];
-            if (await TryCommitBlockAsync(key, kv.ModRevision, block, HandleAdd(handleId, cidr, ordinals.Count), cancellationToken))
+            if (await TryCommitBlockAsync(key, current.ModRevision, block, HandleAdd(handleId, cidr, ordinals.Count), freshHandles: attempt > 0, cancellationToken))
             {
                 return [.. ordinals.Select(o => new AssignedAddress(block.AddressOf(o), cidr.PrefixLength, block.SequenceOf(o)))];
             }
@@ -242,20 +262,18 @@ public sealed partial class IpamClient(
         throw Exhausted($"allocating in block {cidr}");
     }
 
-    private async Task<List<IPNetwork>> AffineBlocksAsync(string node, AddressFamily family, List<IpamPool> pools, IReadOnlyList<IPNetwork> reserved, CancellationToken cancellationToken)
+    private async Task<List<IPNetwork>> AffineBlocksAsync(
+        string node, AddressFamily family, List<IpamPool> pools, IReadOnlyList<IPNetwork> reserved, bool fresh, CancellationToken cancellationToken)
     {
-        var listed = await store.ListAsync(IpamKeys.AffinityPrefix(node, family), cancellationToken);
-        var result = new List<IPNetwork>();
-        foreach (var kv in listed.Items)
+        if (fresh || _cache.AffineBlocks(node, family) is not { } confirmed)
         {
-            var affinity = JsonSerializer.Deserialize(kv.Value, IpamJsonContext.Default.AffinityRecord);
-            if (affinity is not { State: AffinityRecord.Confirmed, Deleted: false }) continue;   // pending counts as absent
-            var cidr = IpamKeys.CidrFromKey(kv.Key);
-            if (!pools.Exists(p => IPMath.Covers(p.Cidr, cidr))) continue;
-            if (reserved.Any(r => IPMath.Covers(r, cidr))) continue;                                // wholly reserved: useless
-            result.Add(cidr);
+            var listed = await store.ListAsync(IpamKeys.AffinityPrefix(node, family), cancellationToken);
+            confirmed = [.. listed.Items
+                .Where(kv => JsonSerializer.Deserialize(kv.Value, IpamJsonContext.Default.AffinityRecord) is { State: AffinityRecord.Confirmed, Deleted: false })   // pending counts as absent
+                .Select(kv => IpamKeys.CidrFromKey(kv.Key))];
+            _cache.RememberAffineBlocks(node, family, confirmed);
         }
-        return result;
+        return [.. confirmed.Where(cidr => pools.Exists(p => IPMath.Covers(p.Cidr, cidr)) && !reserved.Any(r => IPMath.Covers(r, cidr)))];   // wholly reserved: useless
     }
 
     private List<IpamPool> EligiblePools(AutoAssignRequest request, AddressFamily family, RequestContext context)
@@ -291,11 +309,10 @@ public sealed partial class IpamClient(
 
     private async Task<RequestContext> LoadContextAsync(string node, CancellationToken cancellationToken)
     {
-        var config = await GetConfigAsync(cancellationToken);
         var allPools = await pools.GetPoolsAsync(cancellationToken);
         var reserved = await reservations.GetReservedCidrsAsync(cancellationToken);
         var labels = await nodes.GetNodeLabelsAsync(node, cancellationToken) ?? NoLabels;
-        return new RequestContext(config, allPools, reserved, labels);
+        return new RequestContext(allPools, reserved, labels);
     }
 
     private async Task<(IpamConfig Config, long Revision)> ReadConfigAsync(CancellationToken cancellationToken)
@@ -325,5 +342,5 @@ public sealed partial class IpamClient(
     private IpamConflictException Exhausted(string what) =>
         new($"Gave up {what} after {DatastoreRetries} conflicting concurrent updates; try again.");
 
-    private sealed record RequestContext(IpamConfig Config, IReadOnlyList<IpamPool> Pools, IReadOnlyList<IPNetwork> Reservations, IReadOnlyDictionary<string, string> NodeLabels);
+    private sealed record RequestContext(IReadOnlyList<IpamPool> Pools, IReadOnlyList<IPNetwork> Reservations, IReadOnlyDictionary<string, string> NodeLabels);
 }

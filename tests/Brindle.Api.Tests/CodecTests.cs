@@ -178,3 +178,71 @@ public sealed class YamlReadingTests
         Assert.Equal("expected a string, got number 2", error.Reason);
     }
 }
+
+public sealed class HostileInputTests
+{
+    [Fact]
+    public void Duplicate_json_keys_are_an_error_not_an_exception()
+    {
+        var result = ResourceCodec.Read("""{"apiVersion":"v1","kind":"Namespace","kind":"Namespace","metadata":{"name":"n"}}""", "d.json");
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("d.json: invalid JSON", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deeply_nested_yaml_is_an_error_not_a_crash()
+    {
+        var yaml = "a: " + new string('[', 100_000) + new string(']', 100_000) + "\n";
+
+        var error = Assert.Single(ResourceCodec.Read(yaml, "deep.yaml").Errors);
+
+        Assert.Contains("nested", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Alias_bombs_are_bounded()
+    {
+        var yaml = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+        for (var i = 0; i < 8; i++) yaml += $"{(char)('b' + i)}: &{(char)('b' + i)} [*{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}, *{(char)('a' + i)}]\n";
+
+        var error = Assert.Single(ResourceCodec.Read(yaml, "bomb.yaml").Errors);
+
+        Assert.Contains("too large", error.Reason, StringComparison.Ordinal);
+    }
+}
+
+public sealed class NumberEdgeTests
+{
+    [Theory]
+    [InlineData("order: 1e400", "spec.order", "expected a number, got string \"1e400\"")]
+    [InlineData("order: 99999999999999999999999", "spec.order", null)]
+    [InlineData("ingress: [{action: Allow, protocol: TCP, destination: {ports: [99999999999999999999999]}}]", "spec.ingress[0].destination.ports[0]", "out of range")]
+    [InlineData("ingress: [{action: Allow, ipVersion: 4.5}]", "spec.ingress[0].ipVersion", "expected an integer, got 4.5")]
+    public void Huge_and_fractional_numbers_are_reported_not_thrown(string spec, string field, string? reason)
+    {
+        var result = ResourceCodec.Read($"apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {{name: p}}\nspec: {{{spec}}}\n", "n.yaml");
+
+        if (reason is null)
+        {
+            Assert.Empty(result.Errors);
+            return;
+        }
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(field, error.Field);
+        Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
+    }
+}
+
+public sealed class JsonNumberEdgeTests
+{
+    [Fact]
+    public void Json_numbers_beyond_double_are_reported()
+    {
+        var result = ResourceCodec.Read("""{"apiVersion":"projectcalico.org/v3","kind":"Tier","metadata":{"name":"t"},"spec":{"order":1e400}}""", "t.json");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("spec.order", error.Field);
+        Assert.Contains("out of range", error.Reason, StringComparison.Ordinal);
+    }
+}

@@ -31,7 +31,7 @@ public sealed class RoundTripProperties
             Icmp = icmpType is null ? null : new IcmpFields { Type = icmpType, Code = 0 },
         });
 
-    private static readonly Gen<NetworkPolicy> PolicyGen = Gen.Select(
+    internal static readonly Gen<NetworkPolicy> PolicyGen = Gen.Select(
         RuleGen.Array[0, 3], RuleGen.Array[0, 2], Gen.Double[0, 10000].Nullable(), Text.Null(), Gen.Dictionary(Gen.OneOf("app", "k8s.io/role", "x"), Text)[0, 3],
         (ingress, egress, order, selector, labels) => new NetworkPolicy
         {

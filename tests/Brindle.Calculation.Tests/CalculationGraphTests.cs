@@ -191,9 +191,10 @@ public sealed class CalculationGraphTests
     public void OnUpdate_MissingProfile_IsDenyAllUntilItExists()
     {
         var s = new Scenario().Put(R.Wep("prod", "web", "10.0.0.1", profiles: "p1"));
-        // The k8s workload's namespace does not exist either: both profiles deny.
-        Assert.Equal(["kns.prod", "p1"], s.Workload("prod", "web").ProfileIds);
-        Assert.All(s.Model.Profiles.Values, p => Assert.Equal([new Rule(RuleAction.Deny)], p.InboundRules));
+        // A pod that lists profiles does not also get its namespace profile.
+        Assert.Equal(["p1"], s.Workload("prod", "web").ProfileIds);
+        Assert.Equal([new Rule(RuleAction.Deny)], s.Model.Profiles["p1"].InboundRules);
+        Assert.Equal([new Rule(RuleAction.Deny)], s.Model.Profiles["p1"].OutboundRules);
 
         s.Put(R.Profile("p1", ingress: [R.Allow(srcSelector: "role == 'x'")]));
         Assert.Equal(RuleAction.Allow, s.Model.Profiles["p1"].InboundRules.Single().Action);
@@ -202,6 +203,20 @@ public sealed class CalculationGraphTests
         s.Delete(R.Profile("p1"));
         Assert.Equal([new Rule(RuleAction.Deny)], s.Model.Profiles["p1"].InboundRules);
         Assert.Empty(s.Model.IPSets);
+    }
+
+    [Fact]
+    public void OnUpdate_PodWithoutNamespaceResource_GetsImpliedAllowAllNamespaceProfile()
+    {
+        var s = new Scenario().Put(R.Wep("prod", "web", "10.0.0.1"));
+        Assert.Equal(["kns.prod"], s.Workload("prod", "web").ProfileIds);
+        Assert.Equal([new Rule(RuleAction.Allow)], s.Model.Profiles["kns.prod"].InboundRules);
+
+        // A stored Profile with that name wins over the implied one, and its removal brings the implied one back.
+        s.Put(R.Profile("kns.prod", ingress: [R.Deny()]));
+        Assert.Equal([new Rule(RuleAction.Deny)], s.Model.Profiles["kns.prod"].InboundRules);
+        s.Delete(R.Profile("kns.prod"));
+        Assert.Equal([new Rule(RuleAction.Allow)], s.Model.Profiles["kns.prod"].InboundRules);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public static class IpamConcurrencyScenario
     public static StaticIpamSources Sources { get; } =
         new([Pool], [], Enumerable.Range(0, Nodes).ToDictionary(n => NodeOf(n), _ => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>()));
 
-    public static IpamClient NewClient(IKeyValueStore store) => new(store, Sources, Sources, Sources, SimpleSelector.Matches);
+    public static IpamClient NewClient(IKeyValueStore store) => new(store, Sources, Sources, Sources, IpamTestBed.SelectorMatches);
 
     public static async Task<IpamConcurrencyResult> RunAsync(Func<IKeyValueStore> storeFactory, int allocators = 8, int perAllocator = 250)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using Brindle.Datastore.Kv;
 using Brindle.Ipam.Ports;
+using Brindle.Policy;
 
 namespace Brindle.Ipam.Tests;
 
@@ -29,7 +30,11 @@ internal sealed class IpamTestBed
         names.ToDictionary(n => n, n => (IReadOnlyDictionary<string, string>)new Dictionary<string, string> { ["kubernetes.io/hostname"] = n });
 
     /// <summary>A second client on the same store (another allocator).</summary>
-    public IpamClient NewClient() => new(Store, Sources, Sources, Sources, SimpleSelector.Matches);
+    public IpamClient NewClient() => new(Store, Sources, Sources, Sources, SelectorMatches);
+
+    /// <summary>Pool node selectors evaluated by Brindle.Policy's selector engine (empty means all()).</summary>
+    public static bool SelectorMatches(string selector, IReadOnlyDictionary<string, string> labels) =>
+        Selector.Parse(string.IsNullOrWhiteSpace(selector) ? "all()" : selector).Matches(labels);
 
     public async Task<IReadOnlyList<AssignedAddress>> AssignAsync(string node, string handle, int num4 = 1, int num6 = 0) =>
         await Client.AutoAssignAsync(new AutoAssignRequest(node, handle, num4, num6));

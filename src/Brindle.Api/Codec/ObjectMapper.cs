@@ -26,7 +26,7 @@ internal static class ObjectMapper
     private static readonly ConcurrentDictionary<Type, ValueCodec> Codecs = new();
 
     /// <summary>Decodes an object into a record of <paramref name="type"/>, skipping <paramref name="ignoredFields"/> (apiVersion, kind).</summary>
-    public static object? ReadRecord(JsonNode node, Type type, List<FieldError> errors, IReadOnlySet<string>? ignoredFields)
+    public static object? ReadRecord(JsonElement node, Type type, List<FieldError> errors, IReadOnlySet<string>? ignoredFields)
     {
         var codec = (RecordCodec)CodecFor(type);
         return codec.Decode(node, new FieldPath(errors), ignoredFields);
@@ -52,16 +52,26 @@ internal static class ObjectMapper
         _ => node.ToJsonString(),
     };
 
+    internal static string Describe(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => $"string \"{element.GetString()}\"",
+        JsonValueKind.Number => $"number {element.GetRawText()}",
+        JsonValueKind.True or JsonValueKind.False => $"boolean {element.GetRawText()}",
+        _ => "null",
+    };
+
     private static ValueCodec CodecFor(Type type) => Codecs.GetOrAdd(type, static t => Build(t));
 
     private static ValueCodec Build(Type type)
     {
         if (Nullable.GetUnderlyingType(type) is { } underlying) return CodecFor(underlying);
-        if (type == typeof(string)) return new ScalarCodec(JsonValueKind.String, "a string", v => v.GetValue<string>(), o => JsonValue.Create((string)o));
-        if (type == typeof(bool)) return new ScalarCodec(JsonValueKind.True, "true or false", v => v.GetValue<bool>(), o => JsonValue.Create((bool)o));
+        if (type == typeof(string)) return new ScalarCodec(JsonValueKind.String, "a string", v => v.GetString()!, o => JsonValue.Create((string)o));
+        if (type == typeof(bool)) return new ScalarCodec(JsonValueKind.True, "true or false", v => v.GetBoolean(), o => JsonValue.Create((bool)o));
         if (type == typeof(int)) return new IntegerCodec(int.MinValue, int.MaxValue, l => (int)l, o => JsonValue.Create((int)o));
         if (type == typeof(long)) return new IntegerCodec(long.MinValue, long.MaxValue, l => l, o => JsonValue.Create((long)o));
-        if (type == typeof(double)) return new ScalarCodec(JsonValueKind.Number, "a number", v => GetDouble(v), o => EncodeDouble((double)o));
+        if (type == typeof(double)) return new ScalarCodec(JsonValueKind.Number, "a number", v => v.GetDouble(), o => EncodeDouble((double)o));
         if (type == typeof(DateTimeOffset)) return new TimestampCodec();
         if (type.IsEnum) return new EnumCodec(type);
         if (type == typeof(Cidr)) return new CidrCodec();
@@ -89,8 +99,6 @@ internal static class ObjectMapper
         var protocol = (Protocol)value;
         return protocol.Name is { } name ? JsonValue.Create(name)! : JsonValue.Create(protocol.NumberValue ?? 0);
     }
-
-    private static double GetDouble(JsonValue value) => value.TryGetValue(out double d) ? d : value.GetValue<long>();
 
     private static JsonValue EncodeDouble(double d) =>
         d == Math.Floor(d) && Math.Abs(d) < 1e15 ? JsonValue.Create((long)d) : JsonValue.Create(d);
@@ -122,21 +130,23 @@ internal static class ObjectMapper
 
     private abstract class ValueCodec
     {
-        /// <summary>Decodes a non-null node; returns null after reporting an error.</summary>
-        public abstract object? Decode(JsonNode node, FieldPath path);
+        /// <summary>Decodes a non-null element; returns null after reporting an error.</summary>
+        public abstract object? Decode(JsonElement node, FieldPath path);
 
         /// <summary>Encodes a non-null value; null means "omit" (empty collections).</summary>
         public abstract JsonNode? Encode(object value);
     }
 
-    private sealed class ScalarCodec(JsonValueKind kind, string expected, Func<JsonValue, object> read, Func<object, JsonNode> write) : ValueCodec
+    private sealed class ScalarCodec(JsonValueKind kind, string expected, Func<JsonElement, object> read, Func<object, JsonNode> write) : ValueCodec
     {
-        public override object? Decode(JsonNode node, FieldPath path)
+        public override object? Decode(JsonElement node, FieldPath path)
         {
-            if (node is JsonValue value)
+            var actual = node.ValueKind;
+            if (actual == kind || (kind == JsonValueKind.True && actual == JsonValueKind.False))
             {
-                var actual = value.GetValueKind();
-                if (actual == kind || (kind == JsonValueKind.True && actual == JsonValueKind.False)) return read(value);
+                if (kind != JsonValueKind.Number || (node.TryGetDouble(out var d) && double.IsFinite(d))) return read(node);
+                path.Error($"number {node.GetRawText()} is out of range");
+                return null;
             }
             path.Error($"expected {expected}, got {Describe(node)}");
             return null;
@@ -147,25 +157,25 @@ internal static class ObjectMapper
 
     private sealed class IntegerCodec(long min, long max, Func<long, object> box, Func<object, JsonNode> write) : ValueCodec
     {
-        public override object? Decode(JsonNode node, FieldPath path) => ReadInteger(node, path, min, max) is { } l ? box(l) : null;
+        public override object? Decode(JsonElement node, FieldPath path) => ReadInteger(node, path, min, max) is { } l ? box(l) : null;
 
         public override JsonNode Encode(object value) => write(value);
     }
 
-    private static long? ReadInteger(JsonNode node, FieldPath path, long min, long max)
+    private static long? ReadInteger(JsonElement node, FieldPath path, long min, long max)
     {
-        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.Number)
+        if (node.ValueKind == JsonValueKind.Number)
         {
-            if (value.TryGetValue(out long l))
+            if (node.TryGetInt64(out var l))
             {
                 if (l >= min && l <= max) return l;
             }
-            else if (GetDouble(value) is var d && d != Math.Floor(d))
+            else if (node.TryGetDouble(out var d) && double.IsFinite(d) && d != Math.Floor(d))
             {
-                path.Error($"expected an integer, got {node.ToJsonString()}");
+                path.Error($"expected an integer, got {node.GetRawText()}");
                 return null;
             }
-            path.Error($"integer {node.ToJsonString()} is out of range");
+            path.Error($"integer {node.GetRawText()} is out of range");
             return null;
         }
         path.Error($"expected an integer, got {Describe(node)}");
@@ -174,10 +184,10 @@ internal static class ObjectMapper
 
     private sealed class TimestampCodec : ValueCodec
     {
-        public override object? Decode(JsonNode node, FieldPath path)
+        public override object? Decode(JsonElement node, FieldPath path)
         {
-            if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String
-                && DateTimeOffset.TryParse(value.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+            if (node.ValueKind == JsonValueKind.String
+                && DateTimeOffset.TryParse(node.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
             {
                 return time;
             }
@@ -194,11 +204,11 @@ internal static class ObjectMapper
         private readonly Dictionary<string, object> _values = Enum.GetNames(type).ToDictionary(n => n, n => Enum.Parse(type, n), StringComparer.Ordinal);
         private readonly string _expected = string.Join(", ", Enum.GetNames(type));
 
-        public override object? Decode(JsonNode node, FieldPath path)
+        public override object? Decode(JsonElement node, FieldPath path)
         {
-            if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+            if (node.ValueKind == JsonValueKind.String)
             {
-                var text = value.GetValue<string>();
+                var text = node.GetString()!;
                 if (_values.TryGetValue(text, out var result)) return result;
                 path.Error($"invalid value '{text}' (expected one of {_expected})");
                 return null;
@@ -212,11 +222,11 @@ internal static class ObjectMapper
 
     private sealed class CidrCodec : ValueCodec
     {
-        public override object? Decode(JsonNode node, FieldPath path)
+        public override object? Decode(JsonElement node, FieldPath path)
         {
-            if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+            if (node.ValueKind == JsonValueKind.String)
             {
-                if (Cidr.TryParse(value.GetValue<string>(), out var cidr, out var error)) return cidr;
+                if (Cidr.TryParse(node.GetString(), out var cidr, out var error)) return cidr;
                 path.Error(error);
                 return null;
             }
@@ -229,17 +239,14 @@ internal static class ObjectMapper
 
     private sealed class NumberOrStringCodec(string expected, Func<long, object> fromNumber, Func<string, object> fromString, Func<object, JsonNode> write) : ValueCodec
     {
-        public override object? Decode(JsonNode node, FieldPath path)
+        public override object? Decode(JsonElement node, FieldPath path)
         {
-            if (node is JsonValue value)
+            switch (node.ValueKind)
             {
-                switch (value.GetValueKind())
-                {
-                    case JsonValueKind.Number:
-                        return ReadInteger(node, path, long.MinValue, long.MaxValue) is { } n ? fromNumber(n) : null;
-                    case JsonValueKind.String when value.GetValue<string>() is { Length: > 0 } text:
-                        return fromString(text);
-                }
+                case JsonValueKind.Number:
+                    return ReadInteger(node, path, long.MinValue, long.MaxValue) is { } n ? fromNumber(n) : null;
+                case JsonValueKind.String when node.GetString() is { Length: > 0 } text:
+                    return fromString(text);
             }
             path.Error($"expected {expected}, got {Describe(node)}");
             return null;
@@ -252,18 +259,19 @@ internal static class ObjectMapper
     {
         private readonly ValueCodec _element = CodecFor(typeof(T));
 
-        public override object? Decode(JsonNode node, FieldPath path)
+        public override object? Decode(JsonElement node, FieldPath path)
         {
-            if (node is not JsonArray array)
+            if (node.ValueKind != JsonValueKind.Array)
             {
                 path.Error($"expected a list, got {Describe(node)}");
                 return null;
             }
-            var items = ImmutableArray.CreateBuilder<T>(array.Count);
-            for (var i = 0; i < array.Count; i++)
+            var items = ImmutableArray.CreateBuilder<T>(node.GetArrayLength());
+            var i = 0;
+            foreach (var item in node.EnumerateArray())
             {
-                path.Push(i);
-                if (array[i] is not { } item) path.Error("null is not allowed in a list");
+                path.Push(i++);
+                if (item.ValueKind == JsonValueKind.Null) path.Error("null is not allowed in a list");
                 else if (_element.Decode(item, path) is T decoded) items.Add(decoded);
                 path.Pop();
             }
@@ -284,19 +292,19 @@ internal static class ObjectMapper
     {
         private readonly ValueCodec _value = CodecFor(typeof(T));
 
-        public override object? Decode(JsonNode node, FieldPath path)
+        public override object? Decode(JsonElement node, FieldPath path)
         {
-            if (node is not JsonObject obj)
+            if (node.ValueKind != JsonValueKind.Object)
             {
                 path.Error($"expected a map, got {Describe(node)}");
                 return null;
             }
-            var pairs = new List<KeyValuePair<string, T>>(obj.Count);
-            foreach (var (key, value) in obj)
+            var pairs = new List<KeyValuePair<string, T>>();
+            foreach (var property in node.EnumerateObject())
             {
-                path.Push(key);
-                if (value is null) path.Error("null is not allowed as a value");
-                else if (_value.Decode(value, path) is T decoded) pairs.Add(KeyValuePair.Create(key, decoded));
+                path.Push(property.Name);
+                if (property.Value.ValueKind == JsonValueKind.Null) path.Error("null is not allowed as a value");
+                else if (_value.Decode(property.Value, path) is T decoded) pairs.Add(KeyValuePair.Create(property.Name, decoded));
                 path.Pop();
             }
             return new EquatableMap<T>(pairs);
@@ -334,33 +342,34 @@ internal static class ObjectMapper
             _byName = _fields.ToDictionary(f => f.JsonName, StringComparer.Ordinal);
         }
 
-        public override object? Decode(JsonNode node, FieldPath path) => Decode(node, path, null);
+        public override object? Decode(JsonElement node, FieldPath path) => Decode(node, path, null);
 
-        public object? Decode(JsonNode node, FieldPath path, IReadOnlySet<string>? ignoredFields)
+        public object? Decode(JsonElement node, FieldPath path, IReadOnlySet<string>? ignoredFields)
         {
-            if (node is not JsonObject obj)
+            if (node.ValueKind != JsonValueKind.Object)
             {
                 path.Error($"expected an object, got {Describe(node)}");
                 return null;
             }
             var instance = _create();
             var present = 0;
-            foreach (var (name, value) in obj)
+            foreach (var property in node.EnumerateObject())
             {
+                var name = property.Name;
                 if (ignoredFields?.Contains(name) == true) continue;
                 path.Push(name);
                 if (!_byName.TryGetValue(name, out var field))
                 {
                     path.Error("unknown field");
                 }
-                else if (value is not null)
+                else if (property.Value.ValueKind != JsonValueKind.Null)
                 {
                     if (field.Required) present++;
-                    if (field.Codec.Decode(value, path) is { } decoded) field.Set(instance, decoded);
+                    if (field.Codec.Decode(property.Value, path) is { } decoded) field.Set(instance, decoded);
                 }
                 path.Pop();
             }
-            if (present != RequiredCount) ReportMissing(obj, path);
+            if (present != RequiredCount) ReportMissing(node, path);
             return instance;
         }
 
@@ -368,11 +377,11 @@ internal static class ObjectMapper
 
         private int? _requiredCount;
 
-        private void ReportMissing(JsonObject obj, FieldPath path)
+        private void ReportMissing(JsonElement obj, FieldPath path)
         {
             foreach (var field in _fields)
             {
-                if (field.Required && obj[field.JsonName] is null)
+                if (field.Required && (!obj.TryGetProperty(field.JsonName, out var value) || value.ValueKind == JsonValueKind.Null))
                 {
                     path.Push(field.JsonName);
                     path.Error("required field is missing");

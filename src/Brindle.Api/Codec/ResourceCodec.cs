@@ -15,6 +15,9 @@ public static class ResourceCodec
 {
     private static readonly HashSet<string> EnvelopeFields = new(StringComparer.Ordinal) { "apiVersion", "kind" };
 
+    /// <summary>Comments allowed; duplicate keys rejected by the parser (they would otherwise throw while decoding).</summary>
+    private static readonly JsonDocumentOptions JsonReading = new() { CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false };
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Decodes every document in <paramref name="text"/>; <paramref name="sourceName"/> names it in errors.</summary>
@@ -22,31 +25,41 @@ public static class ResourceCodec
     {
         var documents = new List<Document>();
         var errors = new List<ResourceError>();
-        List<JsonNode?> roots;
         try
         {
-            roots = LooksLikeJson(text) ? [JsonNode.Parse(text, documentOptions: new() { CommentHandling = JsonCommentHandling.Skip })] : YamlTree.Parse(text);
+            if (LooksLikeJson(text))
+            {
+                // Decoded records hold no reference to the JSON buffer, so it can go back to the pool at once.
+                using var json = JsonDocument.Parse(text, JsonReading);
+                DecodeAll([json.RootElement], sourceName, documents, errors);
+            }
+            else
+            {
+                var roots = YamlTree.Parse(text).Where(r => r is not null).Select(r => JsonSerializer.SerializeToElement(r));
+                DecodeAll([.. roots], sourceName, documents, errors);
+            }
         }
         catch (JsonException e)
         {
             errors.Add(new(sourceName, null, null, null, null, $"invalid JSON at line {(e.LineNumber ?? 0) + 1}: {FirstSentence(e.Message)}"));
-            return new(documents, errors);
         }
         catch (YamlException e)
         {
             errors.Add(new(sourceName, null, null, null, null, $"invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}"));
-            return new(documents, errors);
         }
+        return new(documents, errors);
+    }
 
+    private static void DecodeAll(IReadOnlyList<JsonElement> roots, string sourceName, List<Document> documents, List<ResourceError> errors)
+    {
         var index = 0;
-        foreach (var item in roots.Where(r => r is not null).SelectMany(Flatten))
+        foreach (var item in roots.SelectMany(Flatten))
         {
             index++;
             var decoded = DecodeDocument(item, sourceName, index);
             if (decoded.Document is not null) documents.Add(decoded.Document);
             errors.AddRange(decoded.Errors);
         }
-        return new(documents, errors);
     }
 
     /// <summary>One resource as a YAML document, fields in Calico's order, nulls and empty lists omitted.</summary>
@@ -98,16 +111,16 @@ public static class ResourceCodec
     private static string FirstSentence(string message) =>
         message.IndexOf(" Path:", StringComparison.Ordinal) is var i and > 0 ? message[..i] : message;
 
-    private static IEnumerable<JsonNode?> Flatten(JsonNode? root)
+    private static IEnumerable<JsonElement> Flatten(JsonElement root)
     {
-        if (root is JsonArray array)
+        if (root.ValueKind == JsonValueKind.Array)
         {
-            foreach (var item in array) yield return item;
+            foreach (var item in root.EnumerateArray()) yield return item;
         }
-        else if (root is JsonObject obj && obj["kind"] is JsonValue kind && kind.TryGetValue(out string? name)
-            && name.EndsWith("List", StringComparison.Ordinal) && obj["items"] is JsonArray items)
+        else if (root.ValueKind == JsonValueKind.Object && StringField(root, "kind") is { } name && name.EndsWith("List", StringComparison.Ordinal)
+                 && root.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
         {
-            foreach (var item in items) yield return item;
+            foreach (var item in items.EnumerateArray()) yield return item;
         }
         else
         {
@@ -115,17 +128,17 @@ public static class ResourceCodec
         }
     }
 
-    private static (Document? Document, List<ResourceError> Errors) DecodeDocument(JsonNode? node, string source, int index)
+    private static (Document? Document, List<ResourceError> Errors) DecodeDocument(JsonElement element, string source, int index)
     {
         var errors = new List<ResourceError>();
-        if (node is not JsonObject obj)
+        if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new(source, index, null, null, null, $"expected a resource object, got {ObjectMapper.Describe(node)}"));
+            errors.Add(new(source, index, null, null, null, $"expected a resource object, got {ObjectMapper.Describe(element)}"));
             return (null, errors);
         }
-        var apiVersion = StringField(obj, "apiVersion");
-        var kindName = StringField(obj, "kind");
-        var displayName = DisplayName(obj);
+        var apiVersion = StringField(element, "apiVersion");
+        var kindName = StringField(element, "kind");
+        var displayName = DisplayName(element);
         if (apiVersion is null || kindName is null)
         {
             errors.Add(new(source, index, kindName, displayName, apiVersion is null ? "apiVersion" : "kind", "required field is missing or not a string"));
@@ -139,14 +152,14 @@ public static class ResourceCodec
             if (V1Converter.IsV1Manifest(apiVersion, kindName))
             {
                 var fieldErrors = new List<FieldError>();
-                var v3 = V1Converter.Convert(obj, fieldErrors, notes);
+                var v3 = V1Converter.Convert(JsonObject.Create(element)!, fieldErrors, notes);
                 foreach (var e in fieldErrors) errors.Add(new(source, index, kindName, displayName, e.Field, e.Reason));
                 if (v3 is null || fieldErrors.Count > 0) return (null, errors);
-                obj = v3;
+                element = JsonSerializer.SerializeToElement(v3);
                 converted = true;
-                ResourceKinds.TryFindManifestKind(StringField(obj, "apiVersion")!, StringField(obj, "kind")!, out kind);
+                ResourceKinds.TryFindManifestKind(StringField(element, "apiVersion")!, StringField(element, "kind")!, out kind);
                 kindName = kind?.Name ?? kindName;
-                displayName = DisplayName(obj);
+                displayName = DisplayName(element);
             }
             if (kind is null)
             {
@@ -156,7 +169,7 @@ public static class ResourceCodec
         }
 
         var fieldProblems = new List<FieldError>();
-        var resource = (Resource?)ObjectMapper.ReadRecord(obj, kind.ClrType, fieldProblems, EnvelopeFields);
+        var resource = (Resource?)ObjectMapper.ReadRecord(element, kind.ClrType, fieldProblems, EnvelopeFields);
         foreach (var e in fieldProblems) errors.Add(new(source, index, kind.Name, displayName, e.Field, e.Reason));
         if (resource is null || fieldProblems.Count > 0) return (null, errors);
         return (new Document(resource, source, index) { ConvertedFromV1 = converted, ConversionNotes = [.. notes] }, errors);
@@ -169,12 +182,12 @@ public static class ResourceCodec
         return $"unknown kind '{kindName}' for apiVersion '{apiVersion}'";
     }
 
-    private static string? StringField(JsonObject obj, string name) =>
-        obj[name] is JsonValue value && value.TryGetValue(out string? text) ? text : null;
+    private static string? StringField(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static string? DisplayName(JsonObject obj)
+    private static string? DisplayName(JsonElement obj)
     {
-        if (obj["metadata"] is not JsonObject metadata) return null;
+        if (!obj.TryGetProperty("metadata", out var metadata) || metadata.ValueKind != JsonValueKind.Object) return null;
         var name = StringField(metadata, "name");
         var ns = StringField(metadata, "namespace");
         return ns is null ? name : $"{ns}/{name}";

@@ -17,6 +17,9 @@ internal static partial class YamlTree
     /// <summary>Bound on nodes produced per stream, so alias bombs cannot exhaust memory.</summary>
     private const int MaxNodes = 2_000_000;
 
+    /// <summary>Bound on nesting, so a deeply nested document is an error rather than a stack overflow.</summary>
+    private const int MaxDepth = 256;
+
     /// <summary>Parses every document in the stream; a syntax error throws <see cref="YamlException"/>.</summary>
     /// <remarks>Reads parser events directly (YamlDotNet's representation model costs twice as much on 10,000 documents).</remarks>
     public static List<JsonNode?> Parse(string text)
@@ -28,7 +31,7 @@ internal static partial class YamlTree
         while (parser.TryConsume<DocumentStart>(out _))
         {
             var anchors = new Dictionary<string, (JsonNode? Node, int Size)>(StringComparer.Ordinal);
-            documents.Add(ReadNode(parser, anchors, budget, out _));
+            documents.Add(ReadNode(parser, anchors, budget, 0, out _));
             parser.Consume<DocumentEnd>();
         }
         parser.Consume<StreamEnd>();
@@ -46,9 +49,10 @@ internal static partial class YamlTree
         }
     }
 
-    private static JsonNode? ReadNode(IParser parser, Dictionary<string, (JsonNode? Node, int Size)> anchors, NodeBudget budget, out int size)
+    private static JsonNode? ReadNode(IParser parser, Dictionary<string, (JsonNode? Node, int Size)> anchors, NodeBudget budget, int depth, out int size)
     {
         var current = parser.Current ?? throw new YamlException("unexpected end of YAML stream");
+        if (depth > MaxDepth) throw new YamlException(current.Start, current.End, $"document nested deeper than {MaxDepth} levels");
         JsonNode? result;
         switch (current)
         {
@@ -69,7 +73,7 @@ internal static partial class YamlTree
                 size = 1;
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    array.Add(ReadNode(parser, anchors, budget, out var itemSize));
+                    array.Add(ReadNode(parser, anchors, budget, depth + 1, out var itemSize));
                     size += itemSize;
                 }
                 result = array;
@@ -87,7 +91,7 @@ internal static partial class YamlTree
                     }
                     parser.MoveNext();
                     if (obj.ContainsKey(name)) throw new YamlException(key.Start, key.End, $"duplicate key '{name}'");
-                    obj[name] = ReadNode(parser, anchors, budget, out var valueSize);
+                    obj[name] = ReadNode(parser, anchors, budget, depth + 1, out var valueSize);
                     size += valueSize;
                 }
                 result = obj;
@@ -132,9 +136,9 @@ internal static partial class YamlTree
             // Too large for long: keep the digits exactly; the decoder reports the range error.
             return JsonValue.Create(double.Parse(text, CultureInfo.InvariantCulture));
         }
-        if (FloatPattern().IsMatch(text))
+        if (FloatPattern().IsMatch(text) && double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture) is var number && double.IsFinite(number))
         {
-            return JsonValue.Create(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+            return JsonValue.Create(number);
         }
         return JsonValue.Create(text);
     }

@@ -15,7 +15,8 @@ namespace Brindle.Calculation;
 /// references before dropping the old, so shared sets are never removed and re-added.
 /// Outputs: <see cref="ActivePolicyUpdate"/>/<see cref="ActiveProfileUpdate"/> on <see cref="FlushUpdates"/>, their removes
 /// on <see cref="FlushRemoves"/>; <c>endpointChanged</c> whenever an endpoint's matching policies (or their order) may differ.
-/// A referenced profile that does not exist is sent as deny-all (Calico's DummyDropRules), never left out.
+/// A referenced profile that does not exist is sent as deny-all (Calico's DummyDropRules), never left out; the exception
+/// is a namespace profile <c>kns.&lt;ns&gt;</c>, implied by its endpoints' namespace (allow-all, see <see cref="CompiledProfile.ForMissing"/>).
 /// </remarks>
 internal sealed class ActiveRulesCalculator
 {
@@ -80,7 +81,7 @@ internal sealed class ActiveRulesCalculator
         if (profile is null) _profileDefinitions.Remove(id);
         else _profileDefinitions[id] = profile;
         if (!_activeProfiles.TryGetValue(id, out var held)) return;
-        var replacement = profile ?? CompiledProfile.DenyAll(id);
+        var replacement = profile ?? CompiledProfile.ForMissing(id);
         foreach (var set in replacement.IPSets) _ipSets.Acquire(set);
         foreach (var set in held.IPSets) _ipSets.Release(set.Id);
         _activeProfiles[id] = replacement;
@@ -166,7 +167,7 @@ internal sealed class ActiveRulesCalculator
         _profileReferences.TryGetValue(id, out var count);
         _profileReferences[id] = count + 1;
         if (count > 0) return;
-        var profile = _profileDefinitions.GetValueOrDefault(id) ?? CompiledProfile.DenyAll(id);
+        var profile = _profileDefinitions.GetValueOrDefault(id) ?? CompiledProfile.ForMissing(id);
         foreach (var set in profile.IPSets) _ipSets.Acquire(set);
         _activeProfiles[id] = profile;
         _dirtyProfiles.Add(id);

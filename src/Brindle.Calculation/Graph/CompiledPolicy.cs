@@ -43,6 +43,14 @@ internal sealed record CompiledProfile(
     public static CompiledProfile DenyAll(string id) =>
         new(id, [new DataplaneRule(RuleAction.Deny)], [new DataplaneRule(RuleAction.Deny)], []);
 
+    /// <summary>
+    /// What a profile id that no Profile resource defines renders as: a namespace profile (<c>kns.&lt;ns&gt;</c>) is
+    /// implied by the namespace its endpoints live in and allows everything (as <c>PolicyModelBuilder</c> does); any
+    /// other is deny-all.
+    /// </summary>
+    public static CompiledProfile ForMissing(string id) =>
+        id.StartsWith(CalculationLabels.NamespaceProfilePrefix, StringComparison.Ordinal) ? AllowAll(id) : DenyAll(id);
+
     /// <summary>The profile a Kubernetes namespace implies: allow everything in both directions (Calico's <c>kns.&lt;ns&gt;</c>).</summary>
     public static CompiledProfile AllowAll(string id) =>
         new(id, [new DataplaneRule(RuleAction.Allow)], [new DataplaneRule(RuleAction.Allow)], []);

@@ -33,19 +33,19 @@ internal static class EndpointConverter
         return parents;
     }
 
-    /// <summary>Profiles consulted for a workload: <c>kns.&lt;ns&gt;</c> first for Kubernetes pods (as Calico's Kubernetes datastore does), then the listed ones.</summary>
+    /// <summary>
+    /// Profiles consulted for a workload: the listed ones; a Kubernetes pod (<c>orchestrator: k8s</c>) that lists none gets
+    /// <c>kns.&lt;ns&gt;</c> (Calico's Kubernetes convention, and what <c>PolicyModelBuilder</c> does for <c>policy simulate</c>).
+    /// </summary>
     public static IReadOnlyList<string> ProfileIds(WorkloadEndpoint endpoint)
     {
-        var ids = new List<string>();
-        if (string.Equals(endpoint.Spec.Orchestrator, CalculationLabels.KubernetesOrchestrator, StringComparison.Ordinal) && endpoint.Namespace is { } ns)
+        if (endpoint.Spec.Profiles.IsEmpty
+            && string.Equals(endpoint.Spec.Orchestrator, CalculationLabels.KubernetesOrchestrator, StringComparison.Ordinal)
+            && endpoint.Namespace is { } ns)
         {
-            ids.Add(NamespaceProfile(ns));
+            return [NamespaceProfile(ns)];
         }
-        foreach (var id in endpoint.Spec.Profiles)
-        {
-            if (!ids.Contains(id)) ids.Add(id);
-        }
-        return ids;
+        return endpoint.Spec.Profiles.Distinct(StringComparer.Ordinal).ToList();
     }
 
     public static IReadOnlyList<string> ProfileIds(HostEndpoint endpoint) => endpoint.Spec.Profiles.Distinct(StringComparer.Ordinal).ToList();
@@ -90,7 +90,8 @@ internal static class EndpointConverter
         var addresses = HostNetworks(endpoint.Spec.ExpectedIPs).Select(n => n.BaseAddress).ToList();
         return new HostEndpointUpdate(
             new HostEndpointId(endpoint.Name),
-            string.IsNullOrEmpty(endpoint.Spec.InterfaceName) ? null : endpoint.Spec.InterfaceName,
+            // "*" (all host interfaces) has no single interface to police yet: sent as an IP-only endpoint (not enforced).
+            string.IsNullOrEmpty(endpoint.Spec.InterfaceName) || endpoint.Spec.InterfaceName == "*" ? null : endpoint.Spec.InterfaceName,
             new(addresses.Where(a => a.AddressFamily == AddressFamily.InterNetwork)),
             new(addresses.Where(a => a.AddressFamily == AddressFamily.InterNetworkV6)),
             tiers,

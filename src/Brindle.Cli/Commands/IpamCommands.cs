@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Brindle.Datastore.Kv;
+using Brindle.Datastore.Resources;
 using Brindle.Ipam;
 using Brindle.Ipam.Reports;
 
@@ -25,10 +26,17 @@ internal static class IpamCommands
         return ipam;
     }
 
-    /// <summary>Opens the datastore named by <c>--config</c> / the environment. Replaced by <c>DatastoreFactory.OpenAsync</c>
-    /// once the embedded and etcd backends are on main.</summary>
-    public static Task<IKeyValueStore> OpenConfiguredStoreAsync(ParseResult parse, CancellationToken cancellationToken) =>
-        throw new UserErrorException("no datastore backend is available in this build yet (the embedded and etcd stores are being added).");
+    /// <summary>The <c>ipam</c> command over the datastore named by <c>--config</c> / the environment (<see cref="CliDatastore"/>).</summary>
+    public static Command Build(CliConsole console) => Build(console, (parse, ct) => CliDatastore.OpenAsync(console, parse, ct));
+
+    /// <summary>Hidden <c>--repeat N</c>: one process does N requests through the real command path (the multi-process stress test).</summary>
+    private static Option<int> RepeatOption(string description) => new("--repeat") { Description = description, DefaultValueFactory = _ => 1, Hidden = true };
+
+    private static int Repetitions(ParseResult parse, Option<int> repeat)
+    {
+        var n = parse.GetValue(repeat);
+        return n >= 1 ? n : throw new UserErrorException($"--repeat {n}: must be at least 1.");
+    }
 
     private static Option<string> OutputOption() => new("--output", "-o") { Description = "Output format: table or json.", DefaultValueFactory = _ => "table" };
 
@@ -41,25 +49,33 @@ internal static class IpamCommands
         var ip = new Option<string?>("--ip") { Description = "Assign this specific address instead." };
         var pool = new Option<string[]>("--pool") { Description = "Only from this pool CIDR (repeatable)." };
         var output = OutputOption();
+        var repeat = RepeatOption("Run the request N times with handles H-0 … H-(N-1) (stress testing).");
         var command = new Command("assign",
             "Assign addresses to a handle. All or nothing: a request that cannot be met in full leaves nothing allocated.\n\nExamples:\n" +
             "  brindle ipam assign --node node1 --handle pod-a --count 2 -o json\n  brindle ipam assign --node node1 --handle vm-1 --ip 10.0.0.7")
         {
             node, handle, count, count6, ip, pool, output,
         };
+        command.Options.Add(repeat);
         command.SetAction((parse, ct) => RunAsync(console, openStore, parse, ParsePools(parse.GetValue(pool)), async client =>
         {
-            IReadOnlyList<AssignedAddress> ips;
-            if (parse.GetValue(ip) is { } text)
+            var times = Repetitions(parse, repeat);
+            if (times > 1 && parse.GetValue(ip) is not null) throw new UserErrorException("--repeat cannot be combined with --ip.");
+            var ips = new List<AssignedAddress>();
+            for (var i = 0; i < times; i++)
             {
-                ips = [await client.AssignIPAsync(ParseAddress(text), parse.GetValue(handle)!, parse.GetValue(node)!, cancellationToken: ct)];
-            }
-            else
-            {
+                // Each repetition is its own all-or-nothing request with its own handle (H-0, H-1, …): N processes × --repeat
+                // drive the real command path without paying process start-up per assignment.
+                var handleId = times == 1 ? parse.GetValue(handle)! : $"{parse.GetValue(handle)}-{i}";
+                if (parse.GetValue(ip) is { } text)
+                {
+                    ips.Add(await client.AssignIPAsync(ParseAddress(text), handleId, parse.GetValue(node)!, cancellationToken: ct));
+                    continue;
+                }
                 var n6 = parse.GetValue(count6);
                 var n4 = parse.GetValue(count) is var c and >= 0 ? c : n6 > 0 ? 0 : 1;
                 var pools = ParsePools(parse.GetValue(pool));
-                ips = await client.AutoAssignAsync(new AutoAssignRequest(parse.GetValue(node)!, parse.GetValue(handle)!, n4, n6, Pools: pools.Count > 0 ? pools : null), ct);
+                ips.AddRange(await client.AutoAssignAsync(new AutoAssignRequest(parse.GetValue(node)!, handleId, n4, n6, Pools: pools.Count > 0 ? pools : null), ct));
             }
             if (IsJson(parse, output)) WriteJson(console, new JsonObject { ["ips"] = new JsonArray([.. ips.Select(i => JsonValue.Create(i.Address.ToString()))]) });
             else foreach (var i in ips) console.Out.WriteLine(i.ToString());
@@ -72,9 +88,10 @@ internal static class IpamCommands
     {
         var ip = new Option<string[]>("--ip") { Description = "Address to release (repeatable)." };
         var handle = new Option<string?>("--handle") { Description = "Release every address of this handle." };
+        var repeat = RepeatOption("With --handle H: release handles H-0 … H-(N-1) (the counterpart of assign --repeat).");
         var command = new Command("release", "Release addresses by address or by handle.\n\nExamples:\n  brindle ipam release --ip 10.0.0.7\n  brindle ipam release --handle pod-a")
         {
-            ip, handle,
+            ip, handle, repeat,
         };
         command.SetAction((parse, ct) => RunAsync(console, openStore, parse, [], async client =>
         {
@@ -82,8 +99,10 @@ internal static class IpamCommands
             if ((ips.Length > 0) == (parse.GetValue(handle) is not null)) throw new UserErrorException("give either --ip or --handle.");
             if (parse.GetValue(handle) is { } h)
             {
-                var released = await client.ReleaseByHandleAsync(h, ct);
-                console.Out.WriteLine($"Released {released.Count} addresses of handle {h}.");
+                var times = Repetitions(parse, repeat);
+                var count = 0;
+                for (var i = 0; i < times; i++) count += (await client.ReleaseByHandleAsync(times == 1 ? h : $"{h}-{i}", ct)).Count;
+                console.Out.WriteLine(times == 1 ? $"Released {count} addresses of handle {h}." : $"Released {count} addresses of handles {h}-0 … {h}-{times - 1}.");
                 return ExitCodes.Success;
             }
             var result = await client.ReleaseIPsAsync([.. ips.Select(ParseAddress)], ct);
@@ -188,8 +207,8 @@ internal static class IpamCommands
         Func<IpamClient, IpamDatastoreSources, Task<int>> action, CancellationToken cancellationToken)
     {
         await using var store = await openStore(parse, cancellationToken);
-        var sources = new IpamDatastoreSources(store, adHocPools);
-        var client = new IpamClient(store, sources, sources, sources, IpamDatastoreSources.SelectorMatches);
+        var sources = new IpamDatastoreSources(new ResourceStore(store), adHocPools);
+        var client = new IpamClient(store, sources, sources, sources, sources.SelectorMatches);
         try
         {
             return await action(client, sources);

@@ -11,6 +11,7 @@ internal static class PolicyCommand
         var command = new Command("policy", "Simulate and explain network policy offline, exactly as Calico evaluates it.");
         command.Subcommands.Add(BuildSimulate(console));
         command.Subcommands.Add(BuildTrace(console));
+        command.Subcommands.Add(BuildLint(console));
         return command;
     }
 
@@ -102,6 +103,29 @@ internal static class PolicyCommand
             if (!PolicySimulation.TryEvaluate(evaluator, probe, trace: true, out var verdict, out var error)) return await ErrorsAsync(console, [error!]);
             await console.Out.WriteAsync(PolicySimulation.Explain(probe, verdict!));
             return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command BuildLint(CliConsole console)
+    {
+        var files = Files();
+        var command = new Command("lint",
+            "Warn about rules that can never match, policies and profiles that select nothing, missing profiles, and types defaulting " +
+            "that differs from Kubernetes NetworkPolicy. Exit 1 if there are warnings.\n\n" +
+            "Example:\n" +
+            "  brindle policy lint -f cluster.yaml")
+        {
+            files,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var evaluator = await LoadAsync(console, parseResult.GetValue(files), cancellationToken);
+            if (evaluator is null) return ExitCodes.Failure;
+            var warnings = PolicyLinter.Lint(evaluator.Model);
+            foreach (var warning in warnings) await console.Out.WriteLineAsync($"warning: {warning}");
+            if (warnings.Count == 0) await console.Out.WriteLineAsync("no problems found");
+            return warnings.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
     }

@@ -58,6 +58,10 @@ public sealed class PolicyEvaluator
                 }
             }
         }
+        foreach (var endpoint in _entities.Where(e => e.IsEndpoint))
+        {
+            foreach (var net in endpoint.Nets) Slot(net.BaseAddress);
+        }
         var tiers = model.Tiers.ToDictionary(t => t.Name, StringComparer.Ordinal);
         tiers.TryAdd(PolicyModel.DefaultTierName, new PolicyModel.Tier(PolicyModel.DefaultTierName, PolicyModel.DefaultTierOrder, DefaultPass: false));
         foreach (var policy in model.Policies) tiers.TryAdd(policy.Tier, new PolicyModel.Tier(policy.Tier, null, DefaultPass: false));
@@ -293,7 +297,8 @@ public sealed class PolicyEvaluator
 
     private bool AnyEntityMatches(int slot, Selector selector, ref byte[] memo)
     {
-        if (memo.Length <= slot) Array.Resize(ref memo, Math.Max(_slotEntities.Count, slot + 1));
+        // Grow geometrically: slots are added as new addresses are seen.
+        if (memo.Length <= slot) Array.Resize(ref memo, Math.Max(slot + 1, Math.Max(_slotEntities.Count, memo.Length * 2)));
         if (memo[slot] != 0) return memo[slot] == 1;
         var matches = false;
         foreach (var i in _slotEntities[slot])

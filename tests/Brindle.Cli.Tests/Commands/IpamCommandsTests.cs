@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using Brindle.Api;
 using Brindle.Datastore.Kv;
+using Brindle.Datastore.Resources;
 using Brindle.Testing;
 
 namespace Brindle.Cli.Commands.Tests;
@@ -8,6 +10,9 @@ namespace Brindle.Cli.Commands.Tests;
 public sealed class IpamCommandsTests
 {
     private readonly InMemoryKeyValueStore _store = new();
+    private readonly ResourceStore _resources;
+
+    public IpamCommandsTests() => _resources = new ResourceStore(_store);
 
     [Fact]
     public async Task Assign_JsonOutput_PrintsTheAddressesAndShowCountsThem()
@@ -42,10 +47,14 @@ public sealed class IpamCommandsTests
     public async Task Check_EndpointsMatchAllocations_IsCleanUntilAnAddressLeaks()
     {
         await PutPoolAsync("10.0.0.0/24", 26);
-        await _store.PutAsync("/calico/resources/v3/projectcalico.org/nodes/node1", """{"metadata":{"name":"node1"}}""");
+        await _resources.CreateAsync(new Node { Metadata = new ObjectMetadata { Name = "node1" } });
         var (_, assigned, _) = await RunAsync("ipam", "assign", "--node", "node1", "--handle", "pod-a", "-o", "json");
         var ip = JsonDocument.Parse(assigned).RootElement.GetProperty("ips")[0].GetString();
-        await _store.PutAsync("/calico/resources/v3/projectcalico.org/workloadendpoints/default/pod-a", $$$"""{"spec":{"ipNetworks":["{{{ip}}}/32"]}}""");
+        await _resources.CreateAsync(new WorkloadEndpoint
+        {
+            Metadata = new ObjectMetadata { Name = "node1-k8s-pod--a-eth0", Namespace = "default" },
+            Spec = new WorkloadEndpointSpec { Node = "node1", IPNetworks = new[] { Cidr.Parse($"{ip}/32") } },
+        });
 
         var (clean, _, _) = await RunAsync("ipam", "check");
         await RunAsync("ipam", "assign", "--node", "node1", "--handle", "leaky");
@@ -73,9 +82,49 @@ public sealed class IpamCommandsTests
         Assert.Contains("MaxBlocksPerHost: 3", config, StringComparison.Ordinal);
     }
 
-    private Task PutPoolAsync(string cidr, int blockSize) =>
-        _store.PutAsync($"/calico/resources/v3/projectcalico.org/ippools/{cidr.Replace('/', '-')}",
-            $$$"""{"kind":"IPPool","apiVersion":"projectcalico.org/v3","metadata":{"name":"p"},"spec":{"cidr":"{{{cidr}}}","blockSize":{{{blockSize}}}}}""");
+    [Fact]
+    public async Task Assign_PoolNodeSelector_IsEvaluatedAgainstTheNodesLabels()
+    {
+        await PutPoolAsync("10.5.0.0/24", 28, "zone in {'a', 'c'} && !has(drain)");
+        await PutPoolAsync("10.6.0.0/24", 28, "zone == 'b'");
+        await _resources.CreateAsync(new Node { Metadata = new ObjectMetadata { Name = "in-a", Labels = new EquatableMap<string>([new("zone", "a")]) } });
+        await _resources.CreateAsync(new Node { Metadata = new ObjectMetadata { Name = "in-b", Labels = new EquatableMap<string>([new("zone", "b")]) } });
+        await _resources.CreateAsync(new Node { Metadata = new ObjectMetadata { Name = "draining", Labels = new EquatableMap<string>([new("zone", "a"), new("drain", "")]) } });
+
+        var (_, a, _) = await RunAsync("ipam", "assign", "--node", "in-a", "--handle", "ha", "-o", "json");
+        var (_, b, _) = await RunAsync("ipam", "assign", "--node", "in-b", "--handle", "hb", "-o", "json");
+        var (draining, _, error) = await RunAsync("ipam", "assign", "--node", "draining", "--handle", "hd");
+
+        Assert.StartsWith("10.5.0.", JsonDocument.Parse(a).RootElement.GetProperty("ips")[0].GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("10.6.0.", JsonDocument.Parse(b).RootElement.GetProperty("ips")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Failure, draining);
+        Assert.Contains("No IPv4 pool is usable for node 'draining'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AssignAndReleaseRepeat_UseNumberedHandles()
+    {
+        await PutPoolAsync("10.7.0.0/24", 29);
+
+        var (assigned, output, _) = await RunAsync("ipam", "assign", "--node", "n1", "--handle", "w", "--repeat", "5", "-o", "json");
+        var (_, one, _) = await RunAsync("ipam", "show", "--ip", JsonDocument.Parse(output).RootElement.GetProperty("ips")[4].GetString()!, "-o", "json");
+        var (released, releasedText, _) = await RunAsync("ipam", "release", "--handle", "w", "--repeat", "5");
+        var (_, show, _) = await RunAsync("ipam", "show", "-o", "json");
+
+        Assert.Equal(ExitCodes.Success, assigned);
+        Assert.Equal(5, JsonDocument.Parse(output).RootElement.GetProperty("ips").EnumerateArray().Select(e => e.GetString()).Distinct().Count());
+        Assert.Equal("w-4", JsonDocument.Parse(one).RootElement.GetProperty("handle").GetString());
+        Assert.Equal(ExitCodes.Success, released);
+        Assert.Contains("Released 5 addresses of handles w-0", releasedText, StringComparison.Ordinal);
+        Assert.Equal(0, JsonDocument.Parse(show).RootElement.GetProperty("allocated").GetInt32());
+    }
+
+    private Task PutPoolAsync(string cidr, int blockSize, string? nodeSelector = null) =>
+        _resources.CreateAsync(new IPPool
+        {
+            Metadata = new ObjectMetadata { Name = "pool-" + cidr.Replace('/', '-') },
+            Spec = new IPPoolSpec { Cidr = Cidr.Parse(cidr), BlockSize = blockSize, NodeSelector = nodeSelector },
+        });
 
     private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {

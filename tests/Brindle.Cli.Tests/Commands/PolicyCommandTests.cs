@@ -129,4 +129,25 @@ public sealed class PolicyCommandTests : IDisposable
         Assert.Equal(ExitCodes.Failure, exit);
         Assert.Contains("-f FILE", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Lint_ShadowedRule_WarnsAndFails()
+    {
+        var cluster = Write("cluster.yaml", Cluster + """
+
+            ---
+            apiVersion: projectcalico.org/v3
+            kind: NetworkPolicy
+            metadata: {name: broken, namespace: shop}
+            spec:
+              selector: app == 'web'
+              ingress: [{action: Deny}, {action: Allow}]
+            """);
+        var (exit, output, _) = await Run("policy", "lint", "-f", cluster);
+        Assert.Equal(ExitCodes.Failure, exit);
+        Assert.Contains("warning: NetworkPolicy 'shop/broken' spec.ingress[1..1]: can never match", output, StringComparison.Ordinal);
+        var (cleanExit, cleanOutput, _) = await Run("policy", "lint", "-f", Write("clean.yaml", Cluster));
+        Assert.Equal(ExitCodes.Success, cleanExit);
+        Assert.Equal("no problems found\n", cleanOutput);
+    }
 }

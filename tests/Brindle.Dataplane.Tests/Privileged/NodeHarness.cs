@@ -72,9 +72,7 @@ internal sealed class NodeHarness : IAsyncDisposable
         ProcessCommandRunner.Instance.RunAsync(new CommandSpec("nft", args).InNamespace(Node.Namespace));
 
     /// <summary>A fresh dataplane pair for the same node, as after an agent restart.</summary>
-    public CompositeDataplane Restarted() =>
-        new([new NftablesDataplane(ProcessCommandRunner.Instance, Node.Namespace),
-             new RouteDataplane(ProcessCommandRunner.Instance, new CommandSysctlWriter(ProcessCommandRunner.Instance, Node.Namespace), Node.Namespace)]);
+    public CompositeDataplane Restarted() => CompositeDataplane.ForLinux(ProcessCommandRunner.Instance, Node.Namespace);
 
     public ValueTask DisposeAsync() => Bed.DisposeAsync();
 }

@@ -40,6 +40,28 @@ public sealed class PolicyModelBuilderTests
     }
 
     [Fact]
+    public void SeedTenantV1_ConvertedByCodec_SameVerdictsAsHandConverted()
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "Golden", "seed-v1");
+        var documents = new List<Resource>();
+        foreach (var file in new[] { "tenant-endpoints.yaml", "tenant-policy.yaml", "tenant-profile.yaml" })
+        {
+            var read = ResourceCodec.Read(File.ReadAllText(Path.Combine(dir, file)), file);
+            Assert.True(read.Succeeded, string.Join("\n", read.Errors));
+            documents.AddRange(read.Documents.Select(d => d.Resource));
+        }
+        var built = PolicyModelBuilder.Build(documents);
+        Assert.Empty(built.Errors);
+        var evaluator = new PolicyEvaluator(built.Model);
+        var frontend = evaluator.Endpoints.First(e => e.Labels["service"] == "frontend").Id;
+        var database = evaluator.Endpoints.Single(e => e.Labels["service"] == "database").Id;
+        var toDatabase = Probe(evaluator, frontend, database, 3306);
+        Assert.True(toDatabase.Allowed);
+        Assert.Equal(0, toDatabase.Ingress.RuleIndex);
+        Assert.Equal(DecisionKind.EndOfTier, Probe(evaluator, "10.0.20.5", database, 3306).Ingress.Kind);
+    }
+
+    [Fact]
     public void Build_BadSelectors_ReportedWithKindNameAndField()
     {
         var built = Read("""

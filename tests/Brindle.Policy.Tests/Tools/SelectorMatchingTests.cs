@@ -57,3 +57,14 @@ public sealed class SelectorMatchingTests
         Assert.Equal("  a == 1\n       ^", SelectorMatching.Caret(error!));
     }
 }
+
+public sealed class SelectorSyntaxTests
+{
+    [Fact]
+    public void Check_AsApiPort_NullWhenValidReasonWhenNot()
+    {
+        Brindle.Api.ISelectorSyntax syntax = SelectorSyntax.Instance;
+        Assert.Null(syntax.Check("app == 'web'"));
+        Assert.Contains("column 8", syntax.Check("app == web"), StringComparison.Ordinal);
+    }
+}
