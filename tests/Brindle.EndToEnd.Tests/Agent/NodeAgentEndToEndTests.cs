@@ -5,6 +5,7 @@ using Brindle.Bgp.Ports;
 using Brindle.Datastore.Resources;
 using Brindle.Datastore.Sqlite;
 using Brindle.Lab.TestBed;
+using Brindle.Platform;
 using Brindle.Testing;
 
 namespace Brindle.EndToEnd.Tests.Agent;
@@ -98,6 +99,11 @@ public sealed class NodeAgentEndToEndTests
                 var (code, output) = await AgentProcess.RunCliAsync(null, db, "node", "status", "--name", "n1", "--state-dir", dir.Combine("n1"));
                 return code == 0 && output.Split("Established").Length - 1 == 2 && output.Contains("in sync", StringComparison.Ordinal);
             }), "node status should show two Established mesh sessions\n" + (await AgentProcess.RunCliAsync(null, db, "node", "status", "--name", "n1", "--state-dir", dir.Combine("n1"))).Output);
+
+            // Drift: a workload route deleted by hand comes back at the next periodic resync (10 s).
+            (await bed.ExecAsync(nodes[0], "ip", "route", "del", "10.65.0.1/32")).EnsureSuccess(CommandSpec.Of("ip", "route", "del", "10.65.0.1/32"));
+            Assert.False(await Probe.TcpAsync(local, webIp, Port), "without its route the web workload is unreachable");
+            Assert.True(await EventuallyAsync(() => Probe.TcpAsync(local, webIp, Port)), "the agent's resync should restore the deleted route\n" + Logs(agents));
 
             // Crash the agent on n1 (SIGKILL): BIRD, table and routes stay; established and new flows keep working.
             using var flow = await Probe.ConnectAsync(remote, webIp, Port);
