@@ -71,7 +71,12 @@ public sealed class Selector : IEquatable<Selector>
 
     public bool Matches(ILabels labels) => Root.Evaluate(labels);
 
-    public bool Matches(IReadOnlyDictionary<string, string> labels) => Root.Evaluate(labels);
+    /// <remarks>A <see cref="Dictionary{TKey, TValue}"/> passed as the interface still takes the direct-call fast path.</remarks>
+    public bool Matches(IReadOnlyDictionary<string, string> labels) =>
+        labels is Dictionary<string, string> dictionary ? Root.Evaluate(dictionary) : Root.Evaluate(labels);
+
+    /// <summary>The fastest overload: label lookups are direct dictionary calls.</summary>
+    public bool Matches(Dictionary<string, string> labels) => Root.Evaluate(labels);
 
     public override string ToString() => Canonical;
 
