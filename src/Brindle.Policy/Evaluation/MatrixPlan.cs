@@ -5,9 +5,10 @@ namespace Brindle.Policy;
 /// <summary>
 /// The all-pairs fast path behind <see cref="ReachabilityMatrix"/> for one protocol and destination port: every rule
 /// side is evaluated once per peer into a bitset (nets, notNets, selector, notSelector, ports), every distinct selector
-/// once per peer, and each endpoint's ordered tiers, policies and profiles once per direction; a pair is then a walk of
-/// bit tests with exactly <see cref="PolicyEvaluator"/>'s tier, Pass, Log and profile semantics (property-tested
-/// against per-pair <see cref="PolicyEvaluator.Evaluate"/>).
+/// once per peer, and each endpoint's ordered tiers, policies and profiles once per direction; then each endpoint's
+/// rule walk runs once per direction over all peers at once (64 peers per word), with exactly
+/// <see cref="PolicyEvaluator"/>'s tier, Pass, Log and profile semantics (property-tested against per-pair
+/// <see cref="PolicyEvaluator.Evaluate"/>). A pair is two bit tests.
 /// </summary>
 /// <remarks>Only the verdict is computed (no explanation); traces stay on the single-probe path.</remarks>
 internal sealed class MatrixPlan
@@ -20,9 +21,11 @@ internal sealed class MatrixPlan
     private readonly PolicyConnection?[] _headers = new PolicyConnection?[2];
     private readonly Dictionary<Selector, ulong[]> _selectorBits = [];
     private readonly Dictionary<CompiledRules, RulePlan[]> _ruleLists = new(ReferenceEqualityComparer.Instance);
-    private readonly DirectionPlan[] _egress;
-    private readonly DirectionPlan[] _ingress;
+    private readonly ulong[][] _egressAllowed;
+    private readonly ulong[][] _ingressAllowed;
     private readonly bool[] _isV6;
+    private readonly ulong[] _v4;
+    private readonly ulong[] _v6;
 
     public MatrixPlan(PolicyEvaluator evaluator, IReadOnlyList<PolicyModel.Entity> endpoints, PolicyPeer[] peers, int protocol, int port)
     {
@@ -37,57 +40,88 @@ internal sealed class MatrixPlan
             var family = _isV6[i] ? 1 : 0;
             _headers[family] ??= new PolicyConnection(peers[i], peers[i], protocol, port);
         }
-        _egress = [.. endpoints.Select(e => Plan(e, PolicyDirection.Egress))];
-        _ingress = [.. endpoints.Select(e => Plan(e, PolicyDirection.Ingress))];
+        _v4 = new ulong[(peers.Length + 63) >> 6];
+        _v6 = new ulong[_v4.Length];
+        for (var i = 0; i < peers.Length; i++) (_isV6[i] ? _v6 : _v4)[i >> 6] |= 1UL << i;
+        _egressAllowed = [.. endpoints.Select((e, i) => AllowedPeers(Plan(e, PolicyDirection.Egress), i, PolicyDirection.Egress))];
+        _ingressAllowed = [.. endpoints.Select((e, i) => AllowedPeers(Plan(e, PolicyDirection.Ingress), i, PolicyDirection.Ingress))];
     }
 
     /// <summary>The source's egress and the destination's ingress both allow.</summary>
-    public bool Allowed(int source, int destination)
-    {
-        var v6 = _isV6[source];
-        return Decide(_egress[source], v6, source, destination) && Decide(_ingress[destination], v6, source, destination);
-    }
+    public bool Allowed(int source, int destination) => IsSet(_egressAllowed[source], destination) && IsSet(_ingressAllowed[destination], source);
 
-    private static bool Decide(DirectionPlan plan, bool v6, int source, int destination)
+    /// <summary>
+    /// For one endpoint and direction, every peer at once: which peers the endpoint's tiers and profiles allow (peers are
+    /// sources for ingress, destinations for egress). Walks the same tiers, policies and rules as
+    /// <see cref="PolicyEvaluator"/>'s Judge, with one bit per peer for "still undecided" and "still in this tier".
+    /// </summary>
+    private ulong[] AllowedPeers(DirectionPlan plan, int endpoint, PolicyDirection direction)
     {
+        var words = (_peers.Length + 63) >> 6;
+        var undecided = new ulong[words];
+        Array.Fill(undecided, ulong.MaxValue);
+        var allowed = new ulong[words];
+        var live = new ulong[words];
+        var match = new ulong[words];
         foreach (var tier in plan.Tiers)
         {
-            var passed = false;
-            foreach (var rules in tier.Policies)
+            undecided.CopyTo(live, 0);
+            foreach (var rules in tier.Policies) Apply(rules, endpoint, direction, match, live, undecided, allowed);
+            // Peers that nothing in the tier decided or passed meet its default action.
+            if (!tier.DefaultPass)
             {
-                var action = FirstDeciding(rules, v6, source, destination);
-                if (action == PolicyModel.Action.Allow) return true;
-                if (action == PolicyModel.Action.Deny) return false;
-                if (action == PolicyModel.Action.Pass)
-                {
-                    passed = true;
-                    break;
-                }
+                for (var w = 0; w < words; w++) undecided[w] &= ~live[w];
             }
-            if (!passed && !tier.DefaultPass) return false;
         }
         foreach (var rules in plan.Profiles)
         {
-            // A missing profile drops everything (null rule list).
-            if (rules is null) return false;
-            var action = FirstDeciding(rules, v6, source, destination);
-            if (action == PolicyModel.Action.Allow) return true;
-            if (action == PolicyModel.Action.Deny) return false;
+            // A missing profile drops everything still undecided (null rule list).
+            if (rules is null) break;
+            undecided.CopyTo(live, 0);
+            Apply(rules, endpoint, direction, match, live, undecided, allowed);
         }
-        return false;
+        return allowed;
     }
 
-    private static PolicyModel.Action? FirstDeciding(RulePlan[] rules, bool v6, int source, int destination)
+    /// <summary>One rule list over the live peers: the first Allow/Deny/Pass rule that matches a peer takes it out of <paramref name="live"/>.</summary>
+    private void Apply(RulePlan[] rules, int endpoint, PolicyDirection direction, ulong[] match, ulong[] live, ulong[] undecided, ulong[] allowed)
     {
         foreach (var rule in rules)
         {
-            if (!(v6 ? rule.HeaderV6 : rule.HeaderV4)) continue;
-            if (rule.Source is { } s && (s[source >> 6] & (1UL << source)) == 0) continue;
-            if (rule.Destination is { } d && (d[destination >> 6] & (1UL << destination)) == 0) continue;
-            if (rule.Action == PolicyModel.Action.Log) continue;
-            return rule.Action;
+            if (rule.Action == PolicyModel.Action.Log || !Matching(rule, endpoint, direction, match)) continue;
+            for (var w = 0; w < live.Length; w++)
+            {
+                var hit = match[w] & live[w];
+                live[w] &= ~hit;
+                // Pass: out of this tier (or profile) but still undecided.
+                if (rule.Action == PolicyModel.Action.Pass) continue;
+                undecided[w] &= ~hit;
+                if (rule.Action == PolicyModel.Action.Allow) allowed[w] |= hit;
+            }
         }
-        return null;
+    }
+
+    /// <summary>Fills <paramref name="into"/> with the peers a rule matches for this endpoint; false if it matches none.</summary>
+    private bool Matching(RulePlan rule, int endpoint, PolicyDirection direction, ulong[] into)
+    {
+        ulong[]? varying;
+        ulong[]? family = null;
+        if (direction == PolicyDirection.Ingress)
+        {
+            // The endpoint is the destination; the peers are sources, whose address family is the connection's.
+            if (rule.Destination is { } d && !IsSet(d, endpoint)) return false;
+            if (!rule.HeaderV4 && !rule.HeaderV6) return false;
+            family = rule.HeaderV4 && rule.HeaderV6 ? null : rule.HeaderV4 ? _v4 : _v6;
+            varying = rule.Source;
+        }
+        else
+        {
+            if (!(_isV6[endpoint] ? rule.HeaderV6 : rule.HeaderV4)) return false;
+            if (rule.Source is { } s && !IsSet(s, endpoint)) return false;
+            varying = rule.Destination;
+        }
+        for (var w = 0; w < into.Length; w++) into[w] = (varying?[w] ?? ulong.MaxValue) & (family?[w] ?? ulong.MaxValue);
+        return true;
     }
 
     private DirectionPlan Plan(PolicyModel.Entity endpoint, PolicyDirection direction)
