@@ -81,6 +81,7 @@ public sealed class Selector : IEquatable<Selector>
         labels is Dictionary<string, string> dictionary ? Root.Evaluate(dictionary) : Root.Evaluate(labels);
 
     /// <summary>The fastest overload: label lookups are direct dictionary calls.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool Matches(Dictionary<string, string> labels) => _equalityKey is null
         ? Root.Evaluate(labels)
         : labels.TryGetValue(_equalityKey, out var value) && string.Equals(value, _equalityValue, StringComparison.Ordinal);
