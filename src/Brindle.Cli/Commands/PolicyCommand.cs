@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Brindle.Datastore.Resources;
 using Brindle.Policy;
 
 namespace Brindle.Cli.Commands;
@@ -17,7 +18,7 @@ internal static class PolicyCommand
 
     private static Option<string[]> Files() => new("--filename", "-f")
     {
-        Description = "Manifest file (YAML or JSON, multi-document; repeatable): Namespaces, endpoints, profiles, tiers, policies, network sets.",
+        Description = "Manifest file (YAML or JSON, multi-document; repeatable): Namespaces, endpoints, profiles, tiers, policies, network sets. Without -f: the live datastore (--config / DATASTORE_* environment).",
         AllowMultipleArgumentsPerToken = false,
     };
 
@@ -47,7 +48,7 @@ internal static class PolicyCommand
             var format = parseResult.GetValue(output);
             if (format is not ("text" or "json")) return Usage(console, $"--output must be text or json, not '{format}'");
             if (!ProtocolNames.TryParse(parseResult.GetValue(protocol) ?? "TCP", out var protocolNumber)) return Usage(console, "unknown --protocol");
-            var evaluator = await LoadAsync(console, parseResult.GetValue(files), cancellationToken);
+            var evaluator = await LoadAsync(console, parseResult, parseResult.GetValue(files), cancellationToken);
             if (evaluator is null) return ExitCodes.Failure;
             if (parseResult.GetValue(probes) is not { } probeFile)
             {
@@ -96,7 +97,7 @@ internal static class PolicyCommand
             if (!ProtocolNames.TryParse(parseResult.GetValue(protocol) ?? "TCP", out var protocolNumber)) return Usage(console, "unknown --protocol");
             var dstPort = parseResult.GetValue(port);
             if (ProtocolNames.HasPorts(protocolNumber) && dstPort is not (>= 1 and <= 65535)) return Usage(console, $"--port (1-65535) is required for {ProtocolNames.Format(protocolNumber)}");
-            var evaluator = await LoadAsync(console, parseResult.GetValue(files), cancellationToken);
+            var evaluator = await LoadAsync(console, parseResult, parseResult.GetValue(files), cancellationToken);
             if (evaluator is null) return ExitCodes.Failure;
             var probe = new PolicyProbe(parseResult.GetValue(src)!, parseResult.GetValue(dst)!, protocolNumber,
                 ProtocolNames.HasPorts(protocolNumber) ? dstPort : null, parseResult.GetValue(icmpType), parseResult.GetValue(icmpCode));
@@ -120,7 +121,7 @@ internal static class PolicyCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var evaluator = await LoadAsync(console, parseResult.GetValue(files), cancellationToken);
+            var evaluator = await LoadAsync(console, parseResult, parseResult.GetValue(files), cancellationToken);
             if (evaluator is null) return ExitCodes.Failure;
             var warnings = PolicyLinter.Lint(evaluator.Model);
             foreach (var warning in warnings) await console.Out.WriteLineAsync($"warning: {warning}");
@@ -130,16 +131,25 @@ internal static class PolicyCommand
         return command;
     }
 
-    private static async Task<PolicyEvaluator?> LoadAsync(CliConsole console, string[]? files, CancellationToken cancellationToken)
+    /// <summary>The manifests given with -f, or every resource of <see cref="PolicySimulation.ModelKinds"/> in the live datastore.</summary>
+    private static async Task<PolicyEvaluator?> LoadAsync(CliConsole console, ParseResult parseResult, string[]? files, CancellationToken cancellationToken)
     {
-        if (files is not { Length: > 0 })
+        PolicyEvaluator? evaluator;
+        IReadOnlyList<string> errors, notes;
+        if (files is { Length: > 0 })
         {
-            await console.Error.WriteLineAsync("brindle policy: reading the live datastore is not available yet; pass the manifests with -f FILE");
-            return null;
+            var texts = new List<(string, string)>();
+            foreach (var file in files) texts.Add((file, await File.ReadAllTextAsync(file, cancellationToken)));
+            (evaluator, errors, notes) = PolicySimulation.Load(texts);
         }
-        var texts = new List<(string, string)>();
-        foreach (var file in files) texts.Add((file, await File.ReadAllTextAsync(file, cancellationToken)));
-        var (evaluator, errors, notes) = PolicySimulation.Load(texts);
+        else
+        {
+            await using var store = await CliDatastore.OpenAsync(console, parseResult, cancellationToken);
+            var resources = new ResourceStore(store);
+            var all = new List<Brindle.Api.Resource>();
+            foreach (var kind in PolicySimulation.ModelKinds) all.AddRange((await resources.ListAsync(kind, ns: null, cancellationToken)).Items);
+            (evaluator, errors, notes) = PolicySimulation.Load(all, "datastore");
+        }
         foreach (var note in notes) await console.Error.WriteLineAsync($"note: {note}");
         if (errors.Count > 0) await ErrorsAsync(console, errors);
         return evaluator;

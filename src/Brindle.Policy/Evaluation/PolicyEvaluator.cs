@@ -224,14 +224,58 @@ public sealed class PolicyEvaluator
     /// <summary>Null if the rule matches; otherwise why not (a fixed string unless <paramref name="explain"/>).</summary>
     private string? WhyNot(PolicyModel.Rule rule, CompiledEntityRule source, CompiledEntityRule destination, PolicyConnection c, (int Source, int Destination) slots, bool explain)
     {
+        return WhyNotHeader(rule, c, explain)
+            ?? WhyNot(source, c.Source, slots.Source, c.SourcePort, c.Protocol, "source", explain)
+            ?? WhyNot(destination, c.Destination, slots.Destination, c.DestinationPort, c.Protocol, "destination", explain);
+    }
+
+    /// <summary>The rule's criteria that depend on the connection only (not on either peer): null if they hold.</summary>
+    internal static string? WhyNotHeader(PolicyModel.Rule rule, PolicyConnection c, bool explain)
+    {
         if (rule.Unsupported is { } unsupported) return explain ? $"not evaluated: {unsupported}" : Mismatch;
         if (rule.IpVersion is { } v && v != c.IpVersion) return explain ? $"the connection is IPv{c.IpVersion}, the rule is for IPv{v}" : Mismatch;
         if (rule.Protocol is { } p && p != c.Protocol) return explain ? $"protocol {ProtocolNames.Format(c.Protocol)} is not {ProtocolNames.Format(p)}" : Mismatch;
         if (rule.NotProtocol is { } np && np == c.Protocol) return explain ? $"protocol {ProtocolNames.Format(c.Protocol)} is excluded by notProtocol" : Mismatch;
         if (rule.Icmp is { } icmp && !IcmpMatches(icmp, c)) return explain ? $"ICMP {IcmpText(c)} does not match icmp {IcmpText(icmp)}" : Mismatch;
         if (rule.NotIcmp is { } notIcmp && IcmpMatches(notIcmp, c)) return explain ? $"ICMP {IcmpText(c)} is excluded by notICMP {IcmpText(notIcmp)}" : Mismatch;
-        return WhyNot(source, c.Source, slots.Source, c.SourcePort, c.Protocol, "source", explain)
-            ?? WhyNot(destination, c.Destination, slots.Destination, c.DestinationPort, c.Protocol, "destination", explain);
+        return null;
+    }
+
+    /// <summary>
+    /// True if one rule side matches a peer, without memoising: nets, notNets, selector, notSelector, ports, notPorts,
+    /// exactly as the traced path checks them (used by <see cref="ReachabilityMatrix"/>'s precomputed bitsets).
+    /// </summary>
+    /// <param name="positiveHit">Whether the peer matches <see cref="CompiledEntityRule.Positive"/> (ignored when it is null).</param>
+    /// <param name="negativeHit">Whether the peer matches <see cref="CompiledEntityRule.Negative"/> (ignored when it is null).</param>
+    internal static bool SideMatches(CompiledEntityRule side, PolicyPeer peer, int? port, int protocol, bool positiveHit, bool negativeHit)
+    {
+        var rule = side.Rule;
+        if (rule.Nets is { Count: > 0 } nets && !AnyContains(nets, peer.Address)) return false;
+        if (rule.NotNets is { Count: > 0 } notNets && AnyContains(notNets, peer.Address)) return false;
+        if (side.Positive is not null && !positiveHit) return false;
+        if (side.Negative is not null && negativeHit) return false;
+        if (rule.Ports is { Count: > 0 } ports && !AnyPortMatches(ports, peer, port, protocol)) return false;
+        return rule.NotPorts is not { Count: > 0 } notPorts || !AnyPortMatches(notPorts, peer, port, protocol);
+    }
+
+    /// <summary>True if any entity owning the address of <paramref name="slot"/> has labels matching <paramref name="selector"/>.</summary>
+    internal bool SlotMatches(int slot, Selector selector)
+    {
+        foreach (var i in _slotEntities[slot])
+        {
+            if (selector.Matches(_labels[i])) return true;
+        }
+        return false;
+    }
+
+    internal int SlotOf(IPAddress address) => Slot(address);
+
+    internal int IndexOf(PolicyModel.Entity entity) => _indexOf[entity];
+
+    internal bool TryGetProfileRules(string name, PolicyDirection direction, out CompiledRules? rules)
+    {
+        rules = _profiles.TryGetValue(name, out var profile) ? direction == PolicyDirection.Ingress ? profile.Ingress : profile.Egress : null;
+        return rules is not null;
     }
 
     private string? WhyNot(CompiledEntityRule side, PolicyPeer peer, int slot, int? port, int protocol, string name, bool explain)
@@ -329,7 +373,7 @@ public sealed class PolicyEvaluator
         return _slots[address] = _slotEntities.Count - 1;
     }
 
-    private (PolicyModel.Tier Tier, CompiledPolicy[] Policies)[] Applicable(int endpoint, PolicyDirection direction)
+    internal (PolicyModel.Tier Tier, CompiledPolicy[] Policies)[] Applicable(int endpoint, PolicyDirection direction)
     {
         if (_applicable.TryGetValue((endpoint, direction), out var cached)) return cached;
         var labels = _labels[endpoint];

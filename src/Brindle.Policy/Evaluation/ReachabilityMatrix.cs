@@ -24,18 +24,26 @@ public sealed class ReachabilityMatrix
 
     public bool IsAllowed(int source, int destination) => _allowed[source, destination];
 
-    public static ReachabilityMatrix Compute(PolicyEvaluator evaluator, int protocol, int port)
+    /// <summary>All pairs by precomputed bitsets (<see cref="MatrixPlan"/>): same verdicts as <see cref="ComputeByPairs"/>, much faster.</summary>
+    public static ReachabilityMatrix Compute(PolicyEvaluator evaluator, int protocol, int port) =>
+        Fill(evaluator, protocol, port, (endpoints, peers) => new MatrixPlan(evaluator, endpoints, peers, protocol, port).Allowed);
+
+    /// <summary>The same matrix by one <see cref="PolicyEvaluator.Evaluate"/> per pair: the reference the fast path is tested and benchmarked against.</summary>
+    public static ReachabilityMatrix ComputeByPairs(PolicyEvaluator evaluator, int protocol, int port) =>
+        Fill(evaluator, protocol, port, (_, peers) => (s, d) => evaluator.Evaluate(new PolicyConnection(peers[s], peers[d], protocol, port)).Allowed);
+
+    private static ReachabilityMatrix Fill(PolicyEvaluator evaluator, int protocol, int port, Func<PolicyModel.Entity[], PolicyPeer[], Func<int, int, bool>> judge)
     {
         ArgumentNullException.ThrowIfNull(evaluator);
         var endpoints = evaluator.Endpoints.Where(e => e.Nets.Count > 0).ToArray();
         var peers = endpoints.Select(evaluator.PeerOf).ToArray();
         var allowed = new bool[endpoints.Length, endpoints.Length];
+        var isAllowed = judge(endpoints, peers);
         for (var s = 0; s < endpoints.Length; s++)
         {
             for (var d = 0; d < endpoints.Length; d++)
             {
-                if (s == d) continue;
-                allowed[s, d] = evaluator.Evaluate(new PolicyConnection(peers[s], peers[d], protocol, port)).Allowed;
+                if (s != d) allowed[s, d] = isAllowed(s, d);
             }
         }
         return new ReachabilityMatrix(endpoints, protocol, port, allowed);

@@ -14,6 +14,10 @@ public sealed class Selector : IEquatable<Selector>
     private string? _uniqueId;
     private IReadOnlyDictionary<string, LabelRestriction>? _restrictions;
 
+    // Set when the whole selector is `k == 'v'` (the commonest form): evaluated inline, without a virtual call.
+    private readonly string? _equalityKey;
+    private readonly string? _equalityValue;
+
     private Selector(SelectorNode root)
     {
         Root = root;
@@ -23,6 +27,7 @@ public sealed class Selector : IEquatable<Selector>
         var keys = new HashSet<string>(StringComparer.Ordinal);
         root.CollectKeys(keys);
         LabelKeys = [.. keys.Order(StringComparer.Ordinal)];
+        if (root is SelectorNode.Compare { Operator: SelectorTokenKind.Eq } equality) (_equalityKey, _equalityValue) = (equality.Key, equality.Value);
     }
 
     /// <summary><c>all()</c>, which is also what an empty selector means.</summary>
@@ -71,7 +76,15 @@ public sealed class Selector : IEquatable<Selector>
 
     public bool Matches(ILabels labels) => Root.Evaluate(labels);
 
-    public bool Matches(IReadOnlyDictionary<string, string> labels) => Root.Evaluate(labels);
+    /// <remarks>A <see cref="Dictionary{TKey, TValue}"/> passed as the interface still takes the direct-call fast path.</remarks>
+    public bool Matches(IReadOnlyDictionary<string, string> labels) =>
+        labels is Dictionary<string, string> dictionary ? Root.Evaluate(dictionary) : Root.Evaluate(labels);
+
+    /// <summary>The fastest overload: label lookups are direct dictionary calls.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool Matches(Dictionary<string, string> labels) => _equalityKey is null
+        ? Root.Evaluate(labels)
+        : labels.TryGetValue(_equalityKey, out var value) && string.Equals(value, _equalityValue, StringComparison.Ordinal);
 
     public override string ToString() => Canonical;
 

@@ -10,6 +10,9 @@ internal abstract class SelectorNode
 
     public abstract bool Evaluate(IReadOnlyDictionary<string, string> labels);
 
+    /// <summary>The fast path: a concrete dictionary, so label lookups are direct calls rather than interface dispatch.</summary>
+    public abstract bool Evaluate(Dictionary<string, string> labels);
+
     /// <summary>Appends Calico's canonical text (libcalico-go's <c>String()</c>): <c>&amp;&amp;</c>/<c>||</c> groups always parenthesised, values double-quoted unless they contain a double quote, sets sorted and de-duplicated.</summary>
     public abstract void Write(StringBuilder text);
 
@@ -37,6 +40,8 @@ internal abstract class SelectorNode
 
         public sealed override bool Evaluate(IReadOnlyDictionary<string, string> labels) => Test(labels.TryGetValue(Key, out var v), v);
 
+        public override bool Evaluate(Dictionary<string, string> labels) => Test(labels.TryGetValue(Key, out var v), v);
+
         public override void CollectKeys(HashSet<string> keys) => keys.Add(Key);
     }
 
@@ -55,6 +60,13 @@ internal abstract class SelectorNode
         public SelectorTokenKind Operator { get; } = op;
 
         public string Value { get; } = value;
+
+        private readonly bool _isEquality = op == SelectorTokenKind.Eq;
+
+        // The common `k == 'v'` avoids the operator switch and the virtual Test call.
+        public override bool Evaluate(Dictionary<string, string> labels) => _isEquality
+            ? labels.TryGetValue(Key, out var v) && string.Equals(v, Value, StringComparison.Ordinal)
+            : base.Evaluate(labels);
 
         protected override bool Test(bool present, string? value) => Operator switch
         {
@@ -131,6 +143,8 @@ internal abstract class SelectorNode
 
         public override bool Evaluate(IReadOnlyDictionary<string, string> labels) => true;
 
+        public override bool Evaluate(Dictionary<string, string> labels) => true;
+
         public override void Write(StringBuilder text) => text.Append("all()");
 
         public override void CollectKeys(HashSet<string> keys) { }
@@ -144,6 +158,8 @@ internal abstract class SelectorNode
         public override bool Evaluate(ILabels labels) => true;
 
         public override bool Evaluate(IReadOnlyDictionary<string, string> labels) => true;
+
+        public override bool Evaluate(Dictionary<string, string> labels) => true;
 
         public override void Write(StringBuilder text) => text.Append("global()");
 
@@ -159,6 +175,8 @@ internal abstract class SelectorNode
         public override bool Evaluate(ILabels labels) => !Operand.Evaluate(labels);
 
         public override bool Evaluate(IReadOnlyDictionary<string, string> labels) => !Operand.Evaluate(labels);
+
+        public override bool Evaluate(Dictionary<string, string> labels) => !Operand.Evaluate(labels);
 
         public override void Write(StringBuilder text)
         {
@@ -192,6 +210,15 @@ internal abstract class SelectorNode
         }
 
         public override bool Evaluate(IReadOnlyDictionary<string, string> labels)
+        {
+            foreach (var operand in Operands)
+            {
+                if (operand.Evaluate(labels) != IsAnd) return !IsAnd;
+            }
+            return IsAnd;
+        }
+
+        public override bool Evaluate(Dictionary<string, string> labels)
         {
             foreach (var operand in Operands)
             {

@@ -33,6 +33,21 @@ public static class PolicySimulation
         return (errors.Count == 0 ? new PolicyEvaluator(built.Model) : null, errors, built.Notes);
     }
 
+    /// <summary>The kinds <see cref="PolicyModelBuilder"/> reads: what a live-datastore simulation lists.</summary>
+    public static IReadOnlyList<ResourceKind> ModelKinds { get; } =
+    [
+        ResourceKinds.Namespace, ResourceKinds.WorkloadEndpoint, ResourceKinds.HostEndpoint, ResourceKinds.Profile, ResourceKinds.Tier,
+        ResourceKinds.NetworkPolicy, ResourceKinds.GlobalNetworkPolicy, ResourceKinds.NetworkSet, ResourceKinds.GlobalNetworkSet,
+    ];
+
+    /// <summary>Builds the evaluator from resources already decoded (the live datastore); errors are prefixed with <paramref name="sourceName"/>.</summary>
+    public static (PolicyEvaluator? Evaluator, IReadOnlyList<string> Errors, IReadOnlyList<string> Notes) Load(IEnumerable<Resource> resources, string sourceName)
+    {
+        var built = PolicyModelBuilder.Build(resources);
+        var errors = built.Errors.Select(e => (e with { Source = sourceName }).ToString()).ToList();
+        return (errors.Count == 0 ? new PolicyEvaluator(built.Model) : null, errors, built.Notes);
+    }
+
     /// <summary>Parses JSON-lines probes; errors name the line.</summary>
     public static (IReadOnlyList<PolicyProbe> Probes, IReadOnlyList<string> Errors) ParseProbes(string text, string sourceName)
     {

@@ -77,6 +77,47 @@ public sealed class PolicyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task SimulateAndTrace_WithoutFiles_ReadTheLiveDatastore()
+    {
+        var cli = Brindle.Cli.Tests.CliRunner.Embedded(_dir.Combine("store.db"));
+        var apply = await cli.RunAsync("apply", "-f", Write("cluster.yaml", Cluster));
+        Assert.True(apply.Exit == ExitCodes.Success, apply.ToString());
+        var probes = Write("probes.jsonl", string.Join('\n',
+            """{"src": "shop/web", "dst": "shop/db", "protocol": "TCP", "dstPort": 5432}""",
+            """{"src": "shop/db", "dst": "shop/web", "protocol": "TCP", "dstPort": 5432}"""));
+        var simulate = await cli.RunAsync("policy", "simulate", "--probes", probes, "-o", "json");
+        Assert.True(simulate.Exit == ExitCodes.Success, simulate.ToString());
+        using (var json = JsonDocument.Parse(simulate.Out))
+        {
+            var results = json.RootElement.EnumerateArray().ToArray();
+            Assert.Equal(["Allow", "Allow"], results.Select(r => r.GetProperty("verdict").GetString()));
+            Assert.Equal("shop/db-from-web", results[0].GetProperty("ingress").GetProperty("policy").GetString());
+            Assert.Equal("profile", results[1].GetProperty("ingress").GetProperty("decidedBy").GetString());
+        }
+        var trace = await cli.RunAsync("policy", "trace", "--src", "shop/web", "--dst", "shop/db", "--port", "80");
+        Assert.True(trace.Exit == ExitCodes.Success, trace.ToString());
+        Assert.Contains("rule 0 (Allow) does not match: destination port 80 is not in ports [5432]", trace.Out, StringComparison.Ordinal);
+        Assert.EndsWith("Verdict: Deny\n", trace.Out, StringComparison.Ordinal);
+
+        // A policy deleted from the store is gone from the next simulation.
+        var delete = await cli.RunAsync("delete", "networkpolicy", "db-from-web", "-n", "shop");
+        Assert.True(delete.Exit == ExitCodes.Success, delete.ToString());
+        var after = await cli.RunAsync("policy", "simulate", "--probes", probes, "-o", "json");
+        using var afterJson = JsonDocument.Parse(after.Out);
+        Assert.Equal("profile", afterJson.RootElement[0].GetProperty("ingress").GetProperty("decidedBy").GetString());
+    }
+
+    [Fact]
+    public async Task Simulate_WithoutFiles_EmptyDatastore_PrintsEmptyMatrix()
+    {
+        var cli = Brindle.Cli.Tests.CliRunner.Embedded(_dir.Combine("empty.db"));
+        var run = await cli.RunAsync("policy", "simulate", "--port", "80");
+        Assert.True(run.Exit == ExitCodes.Success, run.ToString());
+        Assert.StartsWith("TCP/80:", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("shop/", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Simulate_NoProbes_PrintsMatrixPerPort()
     {
         var cluster = Write("cluster.yaml", Cluster);
@@ -123,11 +164,13 @@ public sealed class PolicyCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Simulate_WithoutFiles_SaysLiveDatastoreNotAvailable()
+    public async Task Simulate_WithoutFiles_BadDatastoreConfig_OnePlainError()
     {
-        var (exit, _, error) = await Run("policy", "simulate");
-        Assert.Equal(ExitCodes.Failure, exit);
-        Assert.Contains("-f FILE", error, StringComparison.Ordinal);
+        var cli = new Brindle.Cli.Tests.CliRunner(new Dictionary<string, string?> { ["DATASTORE_TYPE"] = "kubernetes" });
+        var run = await cli.RunAsync("policy", "simulate");
+        Assert.NotEqual(ExitCodes.Success, run.Exit);
+        Assert.Contains("'kubernetes' is not supported", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
