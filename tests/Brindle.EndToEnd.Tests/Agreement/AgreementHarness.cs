@@ -90,7 +90,7 @@ internal sealed class AgreementHarness : IAsyncDisposable
                      .OrderBy(w => w.Key, StringComparer.Ordinal))
         {
             var address = endpoint.Spec.IPNetworks.Select(n => n.Address).First(a => a.AddressFamily == AddressFamily.InterNetwork);
-            var workload = await Bed.CreateWorkloadAsync(Node, $"w{index++}", endpoint.Spec.InterfaceName!, address);
+            var workload = await Bed.CreateWorkloadAsync(Node, $"w{index++}", endpoint.Spec.InterfaceName!, address, mac: endpoint.Spec.Mac);
             Bed.Listen(workload, ProtocolType.Tcp, TcpPortA);
             Bed.Listen(workload, ProtocolType.Tcp, TcpPortB);
             Bed.Listen(workload, ProtocolType.Udp, UdpPort);

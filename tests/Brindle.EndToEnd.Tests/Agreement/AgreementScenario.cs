@@ -54,13 +54,20 @@ internal sealed record AgreementScenario(string Name, IReadOnlyList<Resource> Re
               node: {NodeName}
               pod: {pod}
               endpoint: eth0
-              interfaceName: cali{ns}{pod}
+              interfaceName: {InterfaceName(ns, pod)}
               ipNetworks: [{ipv4}/32]
 
             """);
         if (profiles is not null) yaml.Append(CultureInfo.InvariantCulture, $"  profiles: {profiles}\n");
         yaml.Append("---\n");
         return yaml.ToString();
+    }
+
+    /// <summary><c>cali</c> + the namespace's first three letters + the pod (at most 15 characters, Linux's limit).</summary>
+    public static string InterfaceName(string ns, string pod)
+    {
+        var name = "cali" + ns[..Math.Min(3, ns.Length)] + pod;
+        return name[..Math.Min(15, name.Length)];
     }
 
     /// <summary>A Namespace resource with labels.</summary>
