@@ -63,6 +63,9 @@ internal sealed record AgreementScenario(string Name, IReadOnlyList<Resource> Re
         return yaml.ToString();
     }
 
+    /// <summary>The endpoint id (as the evaluator names it) of the pod <c>ns/pod</c> written by <see cref="Pod"/>.</summary>
+    public static string PodId(string nsPod) => nsPod.Split('/') is [var ns, var pod] ? $"{ns}/{NodeName}-k8s-{pod}-eth0" : nsPod;
+
     /// <summary><c>cali</c> + the namespace's first three letters + the pod (at most 15 characters, Linux's limit).</summary>
     public static string InterfaceName(string ns, string pod)
     {

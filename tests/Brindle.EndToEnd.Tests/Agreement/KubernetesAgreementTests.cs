@@ -27,8 +27,6 @@ public sealed class KubernetesAgreementTests
     private static bool Real(AgreementReport report, string from, string to, ProbeKind kind, int? port = null) =>
         report.Real(PodId(from), PodId(to), kind, port);
 
-    private static string PodId(string nsPod) => nsPod.Split('/') is [var ns, var pod] ? $"{ns}/{NodeName}-k8s-{pod}-eth0" : nsPod;
-
     [AgreementFact]
     public async Task NoPolicy_EveryPodOpen_Agrees()
     {

@@ -147,16 +147,18 @@ public sealed class TierAgreementTests
               notSelector: role == 'db'
         """;
 
+    /// <summary>The whole scenario (also used by the restart and drift checks).</summary>
+    internal static AgreementScenario Scenario() => FromYaml("tiers", Cluster, Tiers, Sets, Policies);
+
     [AgreementFact]
     public async Task TiersPassLogSetsNotSelectorRangesIcmp_Agrees()
     {
-        await using var harness = await AgreementHarness.CreateAsync(FromYaml("tiers", Cluster, Tiers, Sets, Policies));
+        await using var harness = await AgreementHarness.CreateAsync(Scenario());
 
         var report = await harness.CompareAsync();
 
         report.AssertAgreement();
-        bool Real(string from, string to, ProbeKind kind, int? port = null) =>
-            report.Real($"{from.Split('/')[0]}/{NodeName}-k8s-{from.Split('/')[1]}-eth0", $"{to.Split('/')[0]}/{NodeName}-k8s-{to.Split('/')[1]}-eth0", kind, port);
+        bool Real(string from, string to, ProbeKind kind, int? port = null) => report.Real(PodId(from), PodId(to), kind, port);
         Assert.True(Real("u/c", "t/a", ProbeKind.Tcp, 8080));   // admin, port range, security tier
         Assert.False(Real("t/c", "t/a", ProbeKind.Tcp, 8080));  // web egress 8080: platform end-of-tier drop
         Assert.True(Real("u/a", "t/a", ProbeKind.Tcp, 80));     // NetworkSet source, platform tier
