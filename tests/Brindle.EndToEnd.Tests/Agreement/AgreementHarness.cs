@@ -44,7 +44,7 @@ internal sealed class AgreementHarness : IAsyncDisposable
         Dataplane = CompositeDataplane.ForLinux(runner, node.Namespace);
     }
 
-    public AgreementScenario Scenario { get; }
+    public AgreementScenario Scenario { get; private set; }
 
     public NamespaceTestBed Bed { get; }
 
@@ -55,16 +55,17 @@ internal sealed class AgreementHarness : IAsyncDisposable
 
     public CompositeDataplane Dataplane { get; private set; }
 
-    public PolicyEvaluator Evaluator { get; }
+    public PolicyEvaluator Evaluator { get; private set; }
 
-    public IReadOnlyList<(TestWorkload Workload, PolicyPeer Peer)> Workloads { get; private set; } = [];
+    /// <summary>The graph that fed <see cref="Dataplane"/> (kept for incremental updates).</summary>
+    public CalculationGraph? Graph { get; private set; }
+
+    public IReadOnlyList<TestWorkload> Workloads { get; private set; } = [];
 
     /// <summary>Builds the namespaces, programs the node through the calculation graph and builds the evaluator.</summary>
     public static async Task<AgreementHarness> CreateAsync(AgreementScenario scenario, string prefix = "agree")
     {
-        var built = PolicyModelBuilder.Build(scenario.Resources);
-        if (built.Errors.Count > 0) throw new InvalidOperationException("evaluator refused the scenario:\n" + string.Join('\n', built.Errors));
-        var evaluator = new PolicyEvaluator(built.Model);
+        var evaluator = BuildEvaluator(scenario);
         var bed = await NamespaceTestBed.CreateAsync(prefix);
         try
         {
@@ -81,9 +82,34 @@ internal sealed class AgreementHarness : IAsyncDisposable
         }
     }
 
+    private static PolicyEvaluator BuildEvaluator(AgreementScenario scenario)
+    {
+        var built = PolicyModelBuilder.Build(scenario.Resources);
+        if (built.Errors.Count > 0) throw new InvalidOperationException("evaluator refused the scenario:\n" + string.Join('\n', built.Errors));
+        return new PolicyEvaluator(built.Model);
+    }
+
+    /// <summary>
+    /// A live change, as the agent sees it: each resource of <paramref name="next"/> that differs from the current
+    /// scenario (and each deletion) goes to the running graph one update at a time, then one apply; the evaluator is
+    /// rebuilt from <paramref name="next"/>. Workloads themselves must stay the same.
+    /// </summary>
+    public async Task<ApplyReport> UpdateAsync(AgreementScenario next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        var graph = Graph ?? throw new InvalidOperationException("not programmed yet");
+        var before = Scenario.Resources.ToDictionary(r => r.Key, StringComparer.Ordinal);
+        var after = next.Resources.ToDictionary(r => r.Key, StringComparer.Ordinal);
+        foreach (var key in before.Keys.Where(k => !after.ContainsKey(k))) graph.OnUpdate(new ResourceUpdate(key, null));
+        foreach (var (key, resource) in after.Where(a => !before.TryGetValue(a.Key, out var old) || !old.Equals(a.Value))) graph.OnUpdate(new ResourceUpdate(key, resource));
+        Scenario = next;
+        Evaluator = BuildEvaluator(next);
+        return await Dataplane.ApplyAsync();
+    }
+
     private async Task AddWorkloadsAsync()
     {
-        var list = new List<(TestWorkload, PolicyPeer)>();
+        var list = new List<TestWorkload>();
         var index = 0;
         foreach (var endpoint in Scenario.Resources.OfType<WorkloadEndpoint>()
                      .Where(w => w.Spec.Node == AgreementScenario.NodeName && w.Spec.InterfaceName is not null)
@@ -94,11 +120,7 @@ internal sealed class AgreementHarness : IAsyncDisposable
             Bed.Listen(workload, ProtocolType.Tcp, TcpPortA);
             Bed.Listen(workload, ProtocolType.Tcp, TcpPortB);
             Bed.Listen(workload, ProtocolType.Udp, UdpPort);
-            if (!Evaluator.TryResolvePeer(address.ToString(), out var peer, out var error) || peer!.IsExternal)
-            {
-                throw new InvalidOperationException($"evaluator does not know {endpoint.Key} at {address}: {error}");
-            }
-            list.Add((workload, peer));
+            list.Add(workload);
         }
         Workloads = list;
     }
@@ -109,11 +131,10 @@ internal sealed class AgreementHarness : IAsyncDisposable
     /// </summary>
     public async Task<ApplyReport> ProgramAsync(CompositeDataplane dataplane)
     {
-        var messages = new List<DataplaneMessage>();
-        var graph = new CalculationGraph(AgreementScenario.NodeName, messages.Add);
+        var graph = new CalculationGraph(AgreementScenario.NodeName, dataplane.OnUpdate);
         graph.OnUpdates([.. Scenario.Resources.Select(ResourceUpdate.Of)]);
         graph.OnInSync();
-        foreach (var message in messages) dataplane.OnUpdate(message);
+        Graph = graph;
         Dataplane = dataplane;
         return await dataplane.ApplyAsync();
     }
@@ -128,9 +149,10 @@ internal sealed class AgreementHarness : IAsyncDisposable
     public async Task<AgreementReport> CompareAsync()
     {
         var probes = new List<AgreementProbe>();
-        foreach (var (from, fromPeer) in Workloads)
+        var peers = Workloads.Select(w => (Workload: w, Peer: PeerOf(w))).ToList();
+        foreach (var (from, fromPeer) in peers)
         {
-            foreach (var (to, toPeer) in Workloads)
+            foreach (var (to, toPeer) in peers)
             {
                 if (ReferenceEquals(from, to)) continue;
                 probes.Add(new(from, fromPeer, to, toPeer, ProbeKind.Tcp, TcpPortA));
@@ -162,6 +184,15 @@ internal sealed class AgreementHarness : IAsyncDisposable
             results.Add(new(probe, real, verdict));
         }
         return new(Scenario.Name, results);
+    }
+
+    private PolicyPeer PeerOf(TestWorkload workload)
+    {
+        if (!Evaluator.TryResolvePeer(workload.IPv4!.ToString(), out var peer, out var error) || peer!.IsExternal)
+        {
+            throw new InvalidOperationException($"the evaluator has no endpoint at {workload.IPv4} ({workload.InterfaceName}): {error}");
+        }
+        return peer;
     }
 
     private async Task<bool> SendAsync(AgreementProbe probe, TimeSpan timeout)

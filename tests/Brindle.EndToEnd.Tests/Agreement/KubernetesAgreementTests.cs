@@ -10,7 +10,7 @@ namespace Brindle.EndToEnd.Tests.Agreement;
 public sealed class KubernetesAgreementTests
 {
     /// <summary>x: a, b, c; y: a, b; z: a, b (7 workloads, 168 probes).</summary>
-    private static readonly string Cluster = string.Concat(
+    internal static readonly string Cluster = string.Concat(
         Namespace("x", "{ns: x}"), Namespace("y", "{ns: y}"), Namespace("z", "{ns: z}"),
         Pod("x", "a", "10.65.1.1", "{pod: a}"), Pod("x", "b", "10.65.1.2", "{pod: b}"), Pod("x", "c", "10.65.1.3", "{pod: c}"),
         Pod("y", "a", "10.65.2.1", "{pod: a}"), Pod("y", "b", "10.65.2.2", "{pod: b}"),

@@ -51,6 +51,8 @@ public sealed partial class RestartAgreementTests
             Assert.Equal(ProbeKind.Tcp, m.Probe.Kind);
         });
 
+        Assert.Contains("policy security.guard-db, rule 3 (Allow)", drifted.MismatchTable(), StringComparison.Ordinal);
+
         var repair = await harness.Dataplane.ResyncAsync();
         Assert.True(repair.Changed);
         (await harness.CompareAsync()).AssertAgreement();
