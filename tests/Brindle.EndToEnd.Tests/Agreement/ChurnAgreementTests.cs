@@ -8,17 +8,6 @@ namespace Brindle.EndToEnd.Tests.Agreement;
 /// </summary>
 public sealed class ChurnAgreementTests
 {
-    private const string DenyX = """
-        apiVersion: projectcalico.org/v3
-        kind: NetworkPolicy
-        metadata: {name: default-deny, namespace: x}
-        spec:
-          selector: all()
-          types: [Ingress]
-        ---
-
-        """;
-
     private const string AllowFromPodA = """
         apiVersion: projectcalico.org/v3
         kind: NetworkPolicy
@@ -45,10 +34,10 @@ public sealed class ChurnAgreementTests
         (await harness.CompareAsync()).AssertAgreement();
         var steps = new[]
         {
-            FromYaml("churn-1-deny-x", cluster, DenyX),
-            FromYaml("churn-2-allow-from-a", cluster, DenyX, AllowFromPodA),
+            FromYaml("churn-1-deny-x", cluster, KubernetesAgreementTests.DefaultDenyX),
+            FromYaml("churn-2-allow-from-a", cluster, KubernetesAgreementTests.DefaultDenyX, AllowFromPodA),
             // y/b becomes a pod 'a': only its labels change (an IP set delta)
-            FromYaml("churn-3-relabel-y-b", cluster.Replace("name: node1-k8s-b-eth0\n  namespace: y\n  labels: {pod: b}", "name: node1-k8s-b-eth0\n  namespace: y\n  labels: {pod: a}", StringComparison.Ordinal), DenyX, AllowFromPodA),
+            FromYaml("churn-3-relabel-y-b", cluster.Replace("name: node1-k8s-b-eth0\n  namespace: y\n  labels: {pod: b}", "name: node1-k8s-b-eth0\n  namespace: y\n  labels: {pod: a}", StringComparison.Ordinal), KubernetesAgreementTests.DefaultDenyX, AllowFromPodA),
             FromYaml("churn-4-allow-only", cluster, AllowFromPodA),
             FromYaml("churn-5-open-again", cluster),
         };

@@ -16,6 +16,18 @@ public sealed class KubernetesAgreementTests
         Pod("y", "a", "10.65.2.1", "{pod: a}"), Pod("y", "b", "10.65.2.2", "{pod: b}"),
         Pod("z", "a", "10.65.3.1", "{pod: a}"), Pod("z", "b", "10.65.3.2", "{pod: b}"));
 
+    /// <summary>Ingress to every pod of x denied (a policy with no rules).</summary>
+    internal const string DefaultDenyX = """
+        apiVersion: projectcalico.org/v3
+        kind: NetworkPolicy
+        metadata: {name: default-deny, namespace: x}
+        spec:
+          selector: all()
+          types: [Ingress]
+        ---
+
+        """;
+
     private static async Task<AgreementReport> RunAsync(string name, string policies)
     {
         await using var harness = await AgreementHarness.CreateAsync(FromYaml(name, Cluster, policies));
@@ -37,14 +49,7 @@ public sealed class KubernetesAgreementTests
     [AgreementFact]
     public async Task DefaultDenyIngress_NamespaceX_Agrees()
     {
-        var report = await RunAsync("k8s-default-deny", """
-            apiVersion: projectcalico.org/v3
-            kind: NetworkPolicy
-            metadata: {name: default-deny, namespace: x}
-            spec:
-              selector: all()
-              types: [Ingress]
-            """);
+        var report = await RunAsync("k8s-default-deny", DefaultDenyX);
         Assert.False(Real(report, "y/a", "x/a", ProbeKind.Tcp, 80));
         Assert.False(Real(report, "x/b", "x/a", ProbeKind.Icmp));
         Assert.True(Real(report, "x/a", "y/a", ProbeKind.Udp));
@@ -53,14 +58,7 @@ public sealed class KubernetesAgreementTests
     [AgreementFact]
     public async Task AllowFromNamespace_OnlyY_Agrees()
     {
-        var report = await RunAsync("k8s-allow-from-namespace", """
-            apiVersion: projectcalico.org/v3
-            kind: NetworkPolicy
-            metadata: {name: default-deny, namespace: x}
-            spec:
-              selector: all()
-              types: [Ingress]
-            ---
+        var report = await RunAsync("k8s-allow-from-namespace", DefaultDenyX + """
             apiVersion: projectcalico.org/v3
             kind: NetworkPolicy
             metadata: {name: allow-from-y, namespace: x}
