@@ -39,7 +39,7 @@ internal sealed record AgreementScenario(string Name, IReadOnlyList<Resource> Re
         Environment.GetEnvironmentVariable("BRINDLE_EXAMPLES") ?? "/work/shared/examples";
 
     /// <summary>A Kubernetes pod's WorkloadEndpoint on the test node (interface <c>cali</c> + namespace + name).</summary>
-    public static string Pod(string ns, string pod, string ipv4, string labels, string? profiles = null)
+    public static string Pod(string ns, string pod, string ipv4, string labels, string? profiles = null, string? ports = null)
     {
         var yaml = new StringBuilder();
         yaml.Append(CultureInfo.InvariantCulture, $"""
@@ -59,6 +59,7 @@ internal sealed record AgreementScenario(string Name, IReadOnlyList<Resource> Re
 
             """);
         if (profiles is not null) yaml.Append(CultureInfo.InvariantCulture, $"  profiles: {profiles}\n");
+        if (ports is not null) yaml.Append(CultureInfo.InvariantCulture, $"  ports: {ports}\n");
         yaml.Append("---\n");
         return yaml.ToString();
     }
