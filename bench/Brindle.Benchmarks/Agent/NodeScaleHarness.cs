@@ -34,6 +34,8 @@ public sealed class NodeScaleHarness : IScaleHarness
     private const int Apps = 10;
     private static readonly TimeSpan AgentSyncTimeout = TimeSpan.FromSeconds(180);
     private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(10);
+    private const int AgentSamples = 30;
+    private static readonly TimeSpan AgentSampleTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
 
     public string Name => "node-scale";
@@ -46,6 +48,7 @@ public sealed class NodeScaleHarness : IScaleHarness
         var samples = Option(args, "--samples", 50);
         var runner = ProcessCommandRunner.Instance;
         var full = new List<double>();
+        var calculation = new List<double>();
         var floorNft = new List<double>();
         var floorRoutes = new List<double>();
         var newEndpoint = new List<double>();
@@ -66,6 +69,7 @@ public sealed class NodeScaleHarness : IScaleHarness
                 var sw = Stopwatch.StartNew();
                 graph.OnUpdates(snapshot);
                 graph.OnInSync();
+                calculation.Add(sw.Elapsed.TotalMilliseconds);
                 await dataplane.ApplyAsync(cancellationToken);
                 full.Add(sw.Elapsed.TotalMilliseconds);
 
@@ -90,7 +94,7 @@ public sealed class NodeScaleHarness : IScaleHarness
                         await dataplane.ApplyAsync(cancellationToken);
                         newEndpoint.Add(sw.Elapsed.TotalMilliseconds);
                         sw.Restart();
-                        graph.OnUpdate(ResourceUpdate.Of(Policy(i % Policies, port: i % 2 == 0 ? 8443 : 80)));
+                        graph.OnUpdate(ResourceUpdate.Of(Policy(i % Policies, port: 8000 + i)));
                         await dataplane.ApplyAsync(cancellationToken);
                         changedPolicy.Add(sw.Elapsed.TotalMilliseconds);
                     }
@@ -104,6 +108,7 @@ public sealed class NodeScaleHarness : IScaleHarness
         var floor = Median(floorNft) + Median(floorRoutes);
         output.WriteLine($"  routes {routeCount}, nft table {tableBytes / 1024} KiB; {runs} runs, medians");
         output.WriteLine($"  full programming: brindle {Median(full):F0} ms   floor nft -f {Median(floorNft):F0} ms + ip -batch {Median(floorRoutes):F0} ms = {floor:F0} ms   ratio {Median(full) / floor:F2}");
+        output.WriteLine($"    per run (ms): brindle {string.Join(", ", full.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}; of which calculation (graph, no I/O) median {Median(calculation):F0} ms");
         output.WriteLine($"  write -> in kernel (graph + dataplane in-process), {samples} samples: new endpoint {Percentiles(newEndpoint)}; changed policy {Percentiles(changedPolicy)}");
         await MeasureAgentAsync(runner, output, cancellationToken);
         return 0;
@@ -125,7 +130,7 @@ public sealed class NodeScaleHarness : IScaleHarness
         Process? agent = null;
         try
         {
-            await CreateInterfacesAsync(runner, ns, Local, ct);
+            await CreateInterfacesAsync(runner, ns, Local + AgentSamples, ct);
             agent = StartAgent(ns, db, dir.Combine("state"));
             var sw = Stopwatch.StartNew();
             while (true)
@@ -146,6 +151,25 @@ public sealed class NodeScaleHarness : IScaleHarness
             output.WriteLine($"  agent (brindle node run, embedded store): {Remote + Local} endpoints, {MemoryPolicies} policies; routes in {synced.TotalSeconds:F1} s after start");
             output.WriteLine($"    VmRSS {rss} (peak VmHWM {hwm}) {Settle.TotalSeconds:F0} s after in sync");
             output.WriteLine($"    idle CPU over {IdleWindow.TotalSeconds:F0} s: {ticks} ticks (utime+stime, 100 Hz) = {ticks * 10.0 / IdleWindow.TotalSeconds / 10:F2}% of one core");
+
+            // Through the real agent: a WorkloadEndpoint written to the store -> its route (programmed after its nft chain).
+            await using var kv = SqliteKeyValueStore.Open(db);
+            var store = new ResourceStore(kv);
+            var latencies = new List<double>();
+            for (var i = 0; i < AgentSamples; i++)
+            {
+                var endpoint = Endpoint(Remote + Local + 1000 + i, local: true, Local + i);
+                var clock = Stopwatch.StartNew();
+                await store.ApplyAsync(endpoint, ct);
+                var ip = endpoint.Spec.IPNetworks[0].ToString().Split('/')[0];
+                while (!(await Run(runner, CommandSpec.Of("ip", "-n", ns, "route", "show", ip + "/32"), ct)).Contains(Interface(Local + i), StringComparison.Ordinal))
+                {
+                    if (clock.Elapsed > AgentSampleTimeout) throw new TimeoutException($"route {ip} did not appear within {AgentSampleTimeout.TotalSeconds} s");
+                    await Task.Delay(5, ct);
+                }
+                latencies.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            output.WriteLine($"    agent path, WorkloadEndpoint write -> its route (after its nft chain), {AgentSamples} samples: {Percentiles(latencies)}");
         }
         finally
         {
