@@ -111,10 +111,29 @@ public static class PolicyModelBuilder
 
         private PolicyModel.Rule Rule(Rule rule, string field)
         {
-            if (rule.Source.ServiceAccounts is not null || rule.Destination.ServiceAccounts is not null || rule.Source.Services is not null || rule.Destination.Services is not null)
+            // Model what the node enforces (RuleCompiler): a rule matching on http or services cannot be rendered into
+            // nftables, so the dataplane fails closed — an Allow/Log rule with them never matches, and a Deny/Pass rule
+            // becomes a Deny without those criteria. Simulation must give the verdict real packets get.
+            if (rule.Http is not null || rule.Source.Services is not null || rule.Destination.Services is not null)
             {
-                Notes.Add($"{Resource.Describe()} {field}: serviceAccounts/services matches are not simulated; the rule is treated as never matching.");
-                return new PolicyModel.Rule(Action(rule.Action)) { Unsupported = "it matches on serviceAccounts/services, which simulation cannot evaluate" };
+                if (rule.Action is RuleAction.Allow or RuleAction.Log)
+                {
+                    Notes.Add($"{Resource.Describe()} {field}: http/services matches cannot be enforced by the dataplane; this {rule.Action} rule never matches (fail closed).");
+                    return new PolicyModel.Rule(Action(rule.Action)) { Unsupported = "it matches on http/services, which the dataplane cannot enforce, so it never allows (fail closed)" };
+                }
+                Notes.Add($"{Resource.Describe()} {field}: http/services matches cannot be enforced by the dataplane; this rule is enforced as a Deny without them (fail closed).");
+                rule = rule with
+                {
+                    Action = RuleAction.Deny,
+                    Http = null,
+                    Source = rule.Source with { Services = null },
+                    Destination = rule.Destination with { Services = null },
+                };
+            }
+            if (rule.Source.ServiceAccounts is not null || rule.Destination.ServiceAccounts is not null)
+            {
+                Notes.Add($"{Resource.Describe()} {field}: serviceAccounts matches are not simulated; the rule is treated as never matching.");
+                return new PolicyModel.Rule(Action(rule.Action)) { Unsupported = "it matches on serviceAccounts, which simulation cannot evaluate" };
             }
             return new PolicyModel.Rule(
                 Action(rule.Action),
