@@ -11,6 +11,8 @@ using Brindle.Testing;
 
 namespace Brindle.Benchmarks.Agent;
 
+using static Brindle.Benchmarks.Harness;
+
 /// <summary>
 /// End to end through two real agents (<c>brindle node run</c> processes in namespaces, embedded store, BIRD mesh):
 /// from writing a WorkloadEndpoint for host A to (a) its route (programmed after its nft chain) in A's kernel and
@@ -88,23 +90,6 @@ public sealed class AgentScaleHarness : IScaleHarness
                 agent.Dispose();
             }
         }
-    }
-
-    private static Process StartAgent(string ns, string db, string name, string ip, string stateDir)
-    {
-        var info = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in (string[])["netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, "brindle.dll"), "node", "run", "--name", name, "--ip", ip, "--state-dir", stateDir, "--log-level", "warning"])
-        {
-            info.ArgumentList.Add(a);
-        }
-        info.Environment["DATASTORE_TYPE"] = "embedded";
-        info.Environment["DATASTORE_PATH"] = db;
-        var process = Process.Start(info)!;
-        process.ErrorDataReceived += (_, _) => { };
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        return process;
     }
 
     private static async Task<double> WaitForRouteAsync(ICommandRunner runner, string ns, string ip, string expect, Stopwatch clock, TimeSpan timeout, CancellationToken ct)

@@ -13,6 +13,8 @@ using ApiRule = Brindle.Api.Rule;
 
 namespace Brindle.Benchmarks.Agent;
 
+using static Brindle.Benchmarks.Harness;
+
 /// <summary>
 /// The node agent at cluster scale (issue 5's benchmarks), each in a scratch network namespace:
 /// (1) full programming of L local endpoints with P policies and R remote endpoints in IP sets, CalculationGraph ->
@@ -134,7 +136,7 @@ public sealed class NodeScaleHarness : IScaleHarness
         try
         {
             await CreateInterfacesAsync(runner, ns, Local + AgentSamples, ct);
-            agent = StartAgent(ns, db, dir.Combine("state"));
+            agent = StartAgent(ns, db, NodeName, "10.99.0.1/24", dir.Combine("state"));
             var sw = Stopwatch.StartNew();
             while (true)
             {
@@ -184,23 +186,6 @@ public sealed class NodeScaleHarness : IScaleHarness
             }
             await NamespaceAsync(runner, "del", ns, CancellationToken.None);
         }
-    }
-
-    private static Process StartAgent(string ns, string db, string stateDir)
-    {
-        var info = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in (string[])["netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, "brindle.dll"), "node", "run", "--name", NodeName, "--ip", "10.99.0.1/24", "--state-dir", stateDir, "--log-level", "warning"])
-        {
-            info.ArgumentList.Add(a);
-        }
-        info.Environment["DATASTORE_TYPE"] = "embedded";
-        info.Environment["DATASTORE_PATH"] = db;
-        var process = Process.Start(info)!;
-        process.ErrorDataReceived += (_, _) => { };
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        return process;
     }
 
     private static string Status(int pid, string field) =>
@@ -278,18 +263,6 @@ public sealed class NodeScaleHarness : IScaleHarness
         var sw = Stopwatch.StartNew();
         await Run(runner, command, ct);
         return sw.Elapsed.TotalMilliseconds;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static string Percentiles(List<double> values)

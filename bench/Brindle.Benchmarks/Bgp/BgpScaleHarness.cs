@@ -8,6 +8,8 @@ using Brindle.Testing.Bgp;
 
 namespace Brindle.Benchmarks.Bgp;
 
+using static Brindle.Benchmarks.Harness;
+
 /// <summary>
 /// Route propagation with real BIRD in namespaces (needs root and bird2): two hosts in a mesh.
 /// <list type="number">
@@ -119,11 +121,5 @@ public sealed class BgpScaleHarness : IScaleHarness
         var sorted = ms.Order().ToList();
         double P(double q) => sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(q * sorted.Count))];
         return string.Create(CultureInfo.InvariantCulture, $"p50 {P(0.5):0} ms, p90 {P(0.9):0} ms, min {sorted[0]:0} ms, max {sorted[^1]:0} ms");
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

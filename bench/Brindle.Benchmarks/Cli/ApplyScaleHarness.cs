@@ -6,6 +6,8 @@ using Brindle.Testing;
 
 namespace Brindle.Benchmarks.Cli;
 
+using static Brindle.Benchmarks.Harness;
+
 /// <summary>
 /// <c>brindle apply -f</c> of <c>--count</c> WorkloadEndpoints (one multi-document YAML file, one call, one transaction)
 /// and <c>brindle get wep -A -o json</c> of all of them, run in-process through the real command tree, on the embedded
@@ -128,16 +130,4 @@ public sealed class ApplyScaleHarness : IScaleHarness
     }
 
     private static string Join(List<double> values) => string.Join(", ", values.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)));
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static string Arg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
 }

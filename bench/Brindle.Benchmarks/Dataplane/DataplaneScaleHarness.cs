@@ -6,6 +6,8 @@ using Brindle.Platform;
 
 namespace Brindle.Benchmarks.Dataplane;
 
+using static Brindle.Benchmarks.Harness;
+
 /// <summary>
 /// Programs W workloads with P policies (and S IP sets) into a scratch network namespace through
 /// <see cref="NftablesDataplane"/>, then changes one policy, and compares each with the kernel floor measured in
@@ -132,17 +134,5 @@ internal sealed class DataplaneScaleHarness : IScaleHarness
             new(RuleAction.Deny) { SrcNets = [IPNetwork.Parse($"10.{96 + p % 100}.0.0/16")] },
         ];
         return new ActivePolicyUpdate(new PolicyId("default", $"pol{p}"), rules, rules);
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

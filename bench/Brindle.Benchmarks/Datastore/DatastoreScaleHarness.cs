@@ -10,6 +10,8 @@ using Brindle.Testing;
 
 namespace Brindle.Benchmarks.Datastore;
 
+using static Brindle.Benchmarks.Harness;
+
 /// <summary>
 /// Embedded (SQLite) vs etcd, in one run: single put latency, one 10k-put transaction, list of 10k keys, watch event
 /// latency (same store instance, and for SQLite a second instance that only the file notification wakes), and apply +
@@ -179,17 +181,5 @@ public sealed class DatastoreScaleHarness : IScaleHarness
         return text.ToString();
     }
 
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
-    }
-
     private static string Fmt(double v) => double.IsNaN(v) ? "-" : v.ToString(v < 10 ? "0.000" : "0.0", CultureInfo.InvariantCulture);
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }

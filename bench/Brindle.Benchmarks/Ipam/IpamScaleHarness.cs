@@ -10,6 +10,8 @@ using Brindle.Testing;
 
 namespace Brindle.Benchmarks.Ipam;
 
+using static Brindle.Benchmarks.Harness;
+
 /// <summary>
 /// IPAM assignment throughput: <c>--total</c> single-address assignments (one handle each) split over 1 and over 8 concurrent
 /// allocators (at each step two allocators per node, so they contend for blocks), on a fresh store per run; medians over <c>--runs</c>, and CAS
@@ -88,17 +90,5 @@ public sealed class IpamScaleHarness : IScaleHarness
         foreach (var store in stores) await store.DisposeAsync();
         var done = perAllocator * allocators;
         return (done / clock.Elapsed.TotalSeconds, clients.Sum(c => c.ConflictRetries) / (double)done);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static string Arg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 }

@@ -7,6 +7,8 @@ using Brindle.Policy;
 
 namespace Brindle.Benchmarks.Lab;
 
+using static Brindle.Benchmarks.Harness;
+
 /// <summary>
 /// <c>lab</c>: wall time of <c>brindle lab up</c> (3 and 10 nodes, agents, BGP Established, demo, routes everywhere)
 /// and <c>lab down</c>, and of <c>lab check</c> with 100 real probes against the 12-probe demo-pair check in the
@@ -66,12 +68,6 @@ internal sealed class LabScaleHarness : IScaleHarness
             }
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"lab check, {label}: median {Median(times):0.00} s"));
         }
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static async Task<int> CliAsync(TextWriter output, params string[] args)
