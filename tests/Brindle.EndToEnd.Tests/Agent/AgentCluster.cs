@@ -75,6 +75,9 @@ internal sealed class AgentCluster : IAsyncDisposable
         _agents[k] = AgentProcess.Start(Node(k).Namespace, Datastore, "node", "run", "--name", $"n{k}", "--ip", $"10.99.0.1{k}/24",
             "--state-dir", StateDir(k), "--log-level", "info");
 
+    /// <summary>SIGKILL to host <paramref name="k"/>'s agent (a crash: its BIRD, table and routes stay).</summary>
+    public Task CrashAgentAsync(int k) => _agents[k].CrashAsync();
+
     /// <summary>SIGTERM to host <paramref name="k"/>'s agent; true when it exited in time.</summary>
     public Task<bool> StopAgentAsync(int k) => _agents[k].StopAsync(AgentStopTimeout);
 
