@@ -165,6 +165,9 @@ public sealed partial class NamespaceTestBed : IAsyncDisposable
         (await _runner.RunAsync(command, ct)).EnsureSuccess(command);
     }
 
+    /// <summary>A bare namespace (loopback up, nothing else) named <c>PREFIX-PID-N-name</c>; deleted with the bed.</summary>
+    public Task<string> CreateNamespaceAsync(string name, CancellationToken cancellationToken = default) => AddNamespaceAsync(name, cancellationToken);
+
     private async Task<string> AddNamespaceAsync(string name, CancellationToken ct)
     {
         if (!ValidName().IsMatch(name)) throw new ArgumentException($"Namespace name '{name}' must be 1-20 letters, digits or '-'.", nameof(name));

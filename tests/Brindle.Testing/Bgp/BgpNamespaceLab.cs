@@ -4,44 +4,44 @@ using Brindle.Bgp.Model;
 using Brindle.Bgp.Ports;
 using Brindle.Bgp.Status;
 using Brindle.Bgp.Supervisor;
+using Brindle.Lab.TestBed;
 using Brindle.Platform;
 
 namespace Brindle.Testing.Bgp;
 
 /// <summary>
 /// A fabric namespace with a bridge, and routers (hosts or ToRs) as namespaces joined to it by veth pairs,
-/// each with its own BIRD under a temporary directory. Names start with <c>bt-bgp-PID-TAG-</c>.
-/// Dispose stops every BIRD by PID and deletes every namespace and file, even after a failure.
+/// each with its own BIRD under a temporary directory. The namespaces belong to a <see cref="NamespaceTestBed"/>
+/// (prefix <c>btbgp</c>: unique names, leftovers of dead test processes swept). Dispose stops every BIRD by PID and
+/// deletes every namespace and file, even after a failure.
 /// </summary>
-/// <remarks>Test-only; the shared test bed in Brindle.Lab/TestBed can replace it once it lands.</remarks>
 public sealed class BgpNamespaceLab : IAsyncDisposable
 {
     public const string Subnet = "192.0.2.0/24";
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(40);
 
     private readonly ICommandRunner _runner = ProcessCommandRunner.Instance;
-    private readonly List<string> _namespaces = [];
+    private readonly NamespaceTestBed _bed;
+    private readonly Dictionary<string, string> _namespaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BirdSupervisor> _birds = new(StringComparer.Ordinal);
-    private readonly string _prefix;
-    private readonly string _fabric;
+    private string _fabric = "";
     private int _links;
 
     public string Directory { get; }
 
-    private BgpNamespaceLab(string tag)
+    private BgpNamespaceLab(NamespaceTestBed bed, string tag)
     {
-        _prefix = $"bt-bgp-{Environment.ProcessId}-{tag}-";
-        _fabric = _prefix + "fabric";
-        Directory = Path.Combine(Path.GetTempPath(), _prefix.TrimEnd('-'));
+        _bed = bed;
+        Directory = Path.Combine(Path.GetTempPath(), $"bt-bgp-{Environment.ProcessId}-{tag}");
     }
 
     public static async Task<BgpNamespaceLab> CreateAsync(string tag)
     {
-        var lab = new BgpNamespaceLab(tag);
+        var lab = new BgpNamespaceLab(await NamespaceTestBed.CreateAsync("btbgp"), tag);
         try
         {
             System.IO.Directory.CreateDirectory(lab.Directory);
-            await lab.Namespace(lab._fabric);
+            lab._fabric = await lab.Namespace("fabric");
             await lab.Run(CommandSpec.Of("ip", "link", "add", "br0", "type", "bridge").InNamespace(lab._fabric));
             await lab.Run(CommandSpec.Of("ip", "link", "set", "br0", "up").InNamespace(lab._fabric));
             return lab;
@@ -53,13 +53,12 @@ public sealed class BgpNamespaceLab : IAsyncDisposable
         }
     }
 
-    public string NamespaceOf(string router) => _prefix + router;
+    public string NamespaceOf(string router) => _namespaces[router];
 
     /// <summary>Adds a router namespace with <c>eth0</c> = <paramref name="address"/>/24 on the fabric bridge, forwarding on.</summary>
     public async Task AddRouterAsync(string router, string address, string? ipv6Address = null)
     {
-        var ns = NamespaceOf(router);
-        await Namespace(ns);
+        var ns = await Namespace(router);
         var port = $"p{_links++}";
         await Run(CommandSpec.Of("ip", "link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name", port, "netns", _fabric));
         await Run(CommandSpec.Of("ip", "link", "set", port, "master", "br0", "up").InNamespace(_fabric));
@@ -127,19 +126,11 @@ public sealed class BgpNamespaceLab : IAsyncDisposable
             }
             catch (Exception) { /* keep cleaning up */ }
         }
-        foreach (var ns in Enumerable.Reverse(_namespaces))
-        {
-            await _runner.RunAsync(CommandSpec.Of("ip", "netns", "del", ns));
-        }
+        await _bed.DisposeAsync();
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
 
-    private async Task Namespace(string name)
-    {
-        await Run(CommandSpec.Of("ip", "netns", "add", name));
-        _namespaces.Add(name);
-        await Run(CommandSpec.Of("ip", "link", "set", "lo", "up").InNamespace(name));
-    }
+    private async Task<string> Namespace(string name) => _namespaces[name] = await _bed.CreateNamespaceAsync(name);
 
     private async Task<CommandResult> Run(CommandSpec spec) => (await _runner.RunAsync(spec)).EnsureSuccess(spec);
 }
