@@ -1,13 +1,9 @@
 using System.Net;
 using Brindle.Calculation.Messages;
 using Brindle.Lab.TestBed;
-
-namespace Brindle.Dataplane.Tests.Privileged;
-
-// Inside the namespace so the Policy(...) helper wins over the Brindle.Policy namespace in name lookup.
 using static Brindle.Dataplane.Tests.Support.Messages;
 
-// Inside the namespace so the Policy(...) helper wins over the Brindle.Policy namespace in name lookup.
+namespace Brindle.Dataplane.Tests.Privileged;
 
 /// <summary>Real nftables and routes in a node namespace, real packets between workload namespaces.</summary>
 public sealed class NftablesPacketTests

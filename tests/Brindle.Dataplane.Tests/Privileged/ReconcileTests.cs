@@ -3,11 +3,9 @@ using System.Net.Sockets;
 using Brindle.Calculation.Messages;
 using Brindle.Dataplane.Nftables;
 using Brindle.Lab.TestBed;
+using static Brindle.Dataplane.Tests.Support.Messages;
 
 namespace Brindle.Dataplane.Tests.Privileged;
-
-// Inside the namespace so the Policy(...) helper wins over the Brindle.Policy namespace in name lookup.
-using static Brindle.Dataplane.Tests.Support.Messages;
 
 /// <summary>Drift repair, restart adoption, NAT-outgoing and IPv6 with real nftables, routes and packets.</summary>
 public sealed class ReconcileTests
