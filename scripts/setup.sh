@@ -7,7 +7,7 @@ PACKAGES=(
   etcd-server etcd-client      # the etcd datastore backend and its tests
   bird2                        # BGP daemon the agent drives
   nftables iptables ipset conntrack   # dataplane
-  iproute2 iputils-ping procps psmisc # namespaces, probes, process handling
+  iproute2 iputils-ping procps psmisc util-linux # namespaces (ip netns, nsenter), probes, process handling
   dnsmasq-base containernetworking-plugins
   hyperfine                    # benchmarks (whole-command timings)
   ca-certificates
