@@ -14,8 +14,12 @@ public sealed record AgentOptions(string NodeName, string StateDirectory)
     /// <summary>Used when <see cref="IPv4Address"/> is not given (default first-found).</summary>
     public AutodetectionMethod? AutodetectionMethod { get; init; }
 
-    /// <summary>How often the dataplane re-reads the kernel and repairs drift.</summary>
-    public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How often the dataplane re-reads the kernel and repairs drift; null (the default) takes it from
+    /// FelixConfiguration (<c>nftablesRefreshInterval</c>, else <c>iptablesRefreshInterval</c>, else
+    /// <c>routeRefreshInterval</c>; 90 s when none is set; zero turns the periodic check off).
+    /// </summary>
+    public TimeSpan? ResyncInterval { get; init; }
 
     /// <summary>How often the status record is rewritten (its lease lives <see cref="StatusTtl"/>).</summary>
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(3);

@@ -143,14 +143,19 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
     {
         var dataplane = new CompositeDataplane([
             new NftablesDataplane(runner, null, _time, loggers.CreateLogger<NftablesDataplane>()),
-            new RouteDataplane(runner, new CommandSysctlWriter(runner), null, _time, loggers.CreateLogger<RouteDataplane>()),
+            new RouteDataplane(runner, new ProcSysctlWriter(), null, _time, loggers.CreateLogger<RouteDataplane>()),
         ]);
-        var nextResync = _time.GetUtcNow() + options.ResyncInterval;
+        // Drift repair every FelixConfiguration nftablesRefreshInterval (or routeRefreshInterval; default 90 s, 0 = off)
+        // unless the agent was started with a fixed interval.
+        var interval = options.ResyncInterval ?? ConfigUpdate.Default.ResyncInterval;
+        var lastResync = _time.GetUtcNow();
         var resyncNeeded = false;
         while (!ct.IsCancellationRequested)
         {
-            var wait = nextResync - _time.GetUtcNow();
-            if (wait > TimeSpan.Zero) await WaitAsync(_dataplaneSignal.Reader, wait, ct);
+            // Before InSync nothing is applied, so only a signal (more updates, InSync) is worth waking for.
+            var nextResync = interval > TimeSpan.Zero && _inSync ? lastResync + interval : DateTimeOffset.MaxValue;
+            var wait = nextResync == DateTimeOffset.MaxValue ? Timeout.InfiniteTimeSpan : nextResync - _time.GetUtcNow();
+            if (wait == Timeout.InfiniteTimeSpan || wait > TimeSpan.Zero) await WaitAsync(_dataplaneSignal.Reader, wait, ct);
             if (ct.IsCancellationRequested) return;
             List<DataplaneMessage> batch;
             lock (_gate)
@@ -158,13 +163,17 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
                 batch = [.. _pending];
                 _pending.Clear();
             }
-            foreach (var message in batch) dataplane.OnUpdate(message);
+            foreach (var message in batch)
+            {
+                dataplane.OnUpdate(message);
+                if (message is ConfigUpdate config && options.ResyncInterval is null) interval = config.ResyncInterval;
+            }
             if (!_inSync) continue;   // the first apply carries the whole snapshot and InSync
             var resync = resyncNeeded || _time.GetUtcNow() >= nextResync;
             try
             {
                 var report = resync ? await dataplane.ResyncAsync(ct) : await dataplane.ApplyAsync(ct);
-                if (resync) nextResync = _time.GetUtcNow() + options.ResyncInterval;
+                if (resync) lastResync = _time.GetUtcNow();
                 resyncNeeded = false;
                 _error = null;
                 if (report.Changed || resync)

@@ -32,6 +32,7 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private NftTableState? _actual;
     private bool _dirty = true;
+    private string? _verifiedListing;   // hash of `nft list table` when the kernel last matched _actual (nothing applied since)
 
     /// <summary>The state last written or read back (null until the first apply); for status and tests.</summary>
     public NftTableState? Actual => _actual;
@@ -62,6 +63,7 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
                 result.EnsureSuccess(command);
             }
             LastScript = delta.Script;
+            _verifiedListing = null;
         }
         _actual = delta.After;
         _dirty = false;
@@ -71,11 +73,32 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
     }
 
     /// <summary>Re-reads the table from the kernel and repairs any difference (rules deleted or edited by hand).</summary>
-    public Task<ApplyReport> ResyncAsync(CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Cheap when nothing happened: the plain-text listing is hashed first, and if it is the listing last verified to
+    /// match (no apply since), the JSON is neither read nor parsed nor diffed. A listing that differs in any way
+    /// (a rule, element, chain or set changed by hand) leads to the full read and repair.
+    /// </remarks>
+    public async Task<ApplyReport> ResyncAsync(CancellationToken cancellationToken = default)
     {
+        var started = _time.GetTimestamp();
+        var listing = await ListingHashAsync(cancellationToken);
+        if (!_dirty && _actual is not null && listing is not null && listing == _verifiedListing)
+        {
+            return new ApplyReport(DriverName, false, 0, _time.GetElapsedTime(started));
+        }
         _actual = null;
         _dirty = true;
-        return ApplyAsync(cancellationToken);
+        var report = await ApplyAsync(cancellationToken);
+        _verifiedListing = report.Changed ? null : listing;
+        return report with { Duration = _time.GetElapsedTime(started) };
+    }
+
+    /// <summary>SHA-256 of <c>nft list table</c>'s text, or null when the table is missing or cannot be listed.</summary>
+    private async Task<string?> ListingHashAsync(CancellationToken cancellationToken)
+    {
+        var command = CommandSpec.Of("nft", "list", "table", NftNames.Family, NftNames.Table).InNamespace(networkNamespace);
+        var result = await runner.RunAsync(command, cancellationToken);
+        return result.Succeeded ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(result.StandardOutput))) : null;
     }
 
     /// <summary>Reads Brindle's table; a missing table is an empty state.</summary>

@@ -58,7 +58,7 @@ public sealed partial class RouteDataplane(ICommandRunner runner, ISysctlWriter 
             _globalSysctlsDone = true;
             foreach (var name in newInterfaces)
             {
-                if (failed.Any(k => k.Contains($".{name}.", StringComparison.Ordinal))) complete = false;
+                if (failed.Any(k => k.Contains($".{name.Replace('.', '/')}.", StringComparison.Ordinal))) complete = false;
                 else _configuredInterfaces.Add(name);
             }
         }

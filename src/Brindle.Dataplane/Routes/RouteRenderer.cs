@@ -60,7 +60,7 @@ public static class RouteRenderer
         ArgumentNullException.ThrowIfNull(model);
         var settings = new List<KeyValuePair<string, string>> { new("net.ipv4.ip_forward", "1") };
         if (model.Config.IPv6Support) settings.Add(new("net.ipv6.conf.all.forwarding", "1"));
-        foreach (var name in interfaces)
+        foreach (var name in interfaces.Select(i => i.Replace('.', '/')))   // sysctl's spelling of a dot inside a key component
         {
             settings.Add(new($"net.ipv4.conf.{name}.proxy_arp", "1"));
             settings.Add(new($"net.ipv4.neigh.{name}.proxy_delay", "0"));

@@ -14,7 +14,7 @@ namespace Brindle.Datastore.Sqlite;
 /// <item>One revision counter (<c>meta.revision</c>, 1 when empty); each write that changes something takes the next
 /// revision for all its keys and appends its events to the <c>events</c> log in operation order.</item>
 /// <item>Watchers read the log after a cursor (revision, seq); they are woken by a file-system notification on the
-/// <c>-wal</c> file (any process's commit), by this process's own writes, and at the latest after the poll interval.</item>
+/// <c>-wal</c> file (any process's commit), by this process's own writes, and at the latest after the poll interval (2 s with notifications, 250 ms without).</item>
 /// <item>The log keeps at least <see cref="SqliteKeyValueStoreOptions.MaxLogEvents"/> events; older revisions are dropped
 /// and recorded in <c>meta.compacted</c>; a watcher behind that gets <see cref="WatchCompactedException"/>.</item>
 /// <item>No daemon: expired leases are removed (with Delete events, in their own revision) by whichever process next
@@ -158,7 +158,7 @@ public sealed class SqliteKeyValueStore : IKeyValueStore
             cursor = batch.Next;
             if (batch.Events.Count < WatchBatchSize)
             {
-                await Task.WhenAny(wake, Task.Delay(_options.WatchPollInterval, token));
+                await Task.WhenAny(wake, Task.Delay(_fileWatcher is null ? _options.WatchPollInterval : _options.NotifiedWatchPollInterval, token));
                 token.ThrowIfCancellationRequested();
             }
         }

@@ -45,6 +45,26 @@ public sealed class ReconcileTests
     }
 
     [PrivilegedFact]
+    public async Task ResyncAsync_Unchanged_SkipsTheFullRead_ButASetElementDeletedByHandComesBack()
+    {
+        await using var h = await NodeHarness.CreateAsync("dpr");
+        await h.AddWorkloadAsync("a", "calia", A);
+        await h.AddWorkloadAsync("b", "calib", B);
+        await h.ApplyAsync([.. Scenario(), InSync.Instance]);
+        Assert.False((await h.Nftables.ResyncAsync()).Changed);   // verifies the kernel once (full read)
+        var cached = h.Nftables.Actual;
+
+        Assert.False((await h.Nftables.ResyncAsync()).Changed);
+        Assert.Same(cached, h.Nftables.Actual);   // same listing: the JSON was not read again
+
+        // A dispatch-map element removed by hand changes the listing: the full read finds and repairs it.
+        (await h.NftAsync("delete", "element", "inet", "brindle", NftNames.WorkloadToMap, "{", "\"calib\"", "}")).EnsureSuccess(new("nft", []));
+        Assert.True((await h.Nftables.ResyncAsync()).Changed);
+        Assert.NotSame(cached, h.Nftables.Actual);
+        Assert.Contains("calib", (await h.NftAsync("list", "map", "inet", "brindle", NftNames.WorkloadToMap)).StandardOutput, StringComparison.Ordinal);
+    }
+
+    [PrivilegedFact]
     public async Task Restart_SameDesiredState_NoChurnEstablishedFlowSurvives_StaleRemovedOnlyAfterInSync()
     {
         await using var h = await NodeHarness.CreateAsync("dpr");

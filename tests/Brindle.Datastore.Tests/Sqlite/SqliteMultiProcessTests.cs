@@ -52,7 +52,7 @@ public sealed class SqliteMultiProcessTests : IDisposable
     public async Task WatchInThisProcess_WokenByAnotherProcessWrite_Promptly()
     {
         var db = _dir.Combine("wake.db");
-        await using var store = SqliteKeyValueStore.Open(db, new SqliteKeyValueStoreOptions { WatchPollInterval = TimeSpan.FromSeconds(30) });
+        await using var store = SqliteKeyValueStore.Open(db, new SqliteKeyValueStoreOptions { WatchPollInterval = TimeSpan.FromSeconds(30), NotifiedWatchPollInterval = TimeSpan.FromSeconds(30) });
         var created = await store.CreateAsync("/counter", "0");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var first = Task.Run(async () =>

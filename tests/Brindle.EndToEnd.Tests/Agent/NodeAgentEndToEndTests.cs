@@ -27,6 +27,11 @@ public sealed class NodeAgentEndToEndTests
         spec: {cidr: 10.65.0.0/16, blockSize: 26, natOutgoing: false}
         ---
         apiVersion: projectcalico.org/v3
+        kind: FelixConfiguration
+        metadata: {name: default}
+        spec: {nftablesRefreshInterval: 5s, routeRefreshInterval: 5s}
+        ---
+        apiVersion: projectcalico.org/v3
         kind: NetworkPolicy
         metadata: {name: web-from-clients, namespace: default}
         spec:
@@ -68,7 +73,7 @@ public sealed class NodeAgentEndToEndTests
             return code == 0 && output.Split("Established").Length - 1 == 2 && output.Contains("in sync", StringComparison.Ordinal);
         }), "node status should show two Established mesh sessions\n" + (await AgentProcess.RunCliAsync(null, db, "node", "status", "--name", "n1", "--state-dir", cluster.StateDir(1))).Output);
 
-        // Drift: a workload route deleted by hand comes back at the next periodic resync (10 s).
+        // Drift: a workload route deleted by hand comes back at the next periodic resync (FelixConfiguration above: 5 s).
         (await cluster.Bed.ExecAsync(cluster.Node(1), "ip", "route", "del", "10.65.0.1/32")).EnsureSuccess(CommandSpec.Of("ip", "route", "del", "10.65.0.1/32"));
         Assert.False(await Probe.TcpAsync(local, webIp, Port), "without its route the web workload is unreachable");
         Assert.True(await EventuallyAsync(() => Probe.TcpAsync(local, webIp, Port)), "the agent's resync should restore the deleted route\n" + cluster.Logs());
