@@ -23,7 +23,8 @@ using static Brindle.Benchmarks.Harness;
 /// (2) latency of one new local endpoint and of one changed policy at that scale, graph + dataplane in-process;
 /// (3) the real <c>brindle node run</c> process on an embedded store with 10,000 endpoints and 500 policies:
 /// resident memory after in sync and CPU over 10 s idle.
-/// <c>dotnet run -c Release --project bench/Brindle.Benchmarks -- node-scale [--runs 3] [--samples 50]</c> (root, nftables)
+/// <c>dotnet run -c Release --project bench/Brindle.Benchmarks -- node-scale [--runs 3] [--samples 50] [--no-agent]</c>
+/// (root, nftables); <c>--calc-only</c> runs the calculation alone (no root).
 /// </summary>
 public sealed class NodeScaleHarness : IScaleHarness
 {
@@ -56,9 +57,12 @@ public sealed class NodeScaleHarness : IScaleHarness
         var floorRoutes = new List<double>();
         var newEndpoint = new List<double>();
         var changedPolicy = new List<double>();
+        var newEndpointCalc = new List<double>();
+        var newEndpointNft = new List<double>();
         var routeCount = 0;
         var tableBytes = 0;
         output.WriteLine($"node-scale: {Local} local endpoints, {Policies} policies, {Remote} remote endpoints; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        if (args.Contains("--calc-only")) return CalculationOnly(runs, output);
         for (var run = 0; run < runs; run++)
         {
             var ns = $"bns-{Environment.ProcessId}-{run}";
@@ -96,7 +100,10 @@ public sealed class NodeScaleHarness : IScaleHarness
                     {
                         sw.Restart();
                         graph.OnUpdate(ResourceUpdate.Of(Endpoint(Remote + Local + i, local: true, Local + i)));
-                        await dataplane.ApplyAsync(cancellationToken);
+                        newEndpointCalc.Add(sw.Elapsed.TotalMilliseconds);
+                        await dataplane.Drivers[0].ApplyAsync(cancellationToken);
+                        newEndpointNft.Add(sw.Elapsed.TotalMilliseconds);
+                        await dataplane.Drivers[1].ApplyAsync(cancellationToken);
                         newEndpoint.Add(sw.Elapsed.TotalMilliseconds);
                         sw.Restart();
                         graph.OnUpdate(ResourceUpdate.Of(Policy(i % Policies, port: 8000 + i)));
@@ -115,7 +122,47 @@ public sealed class NodeScaleHarness : IScaleHarness
         output.WriteLine($"  full programming: brindle {Median(full):F0} ms   floor nft -f {Median(floorNft):F0} ms + ip -batch {Median(floorRoutes):F0} ms = {floor:F0} ms   ratio {Median(full) / floor:F2}");
         output.WriteLine($"    per run (ms): brindle {string.Join(", ", full.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}; of which calculation (graph, no I/O) median {Median(calculation):F0} ms, nftables driver {Median(nftables):F0} ms");
         output.WriteLine($"  write -> in kernel (graph + dataplane in-process), {samples} samples: new endpoint {Percentiles(newEndpoint)}; changed policy {Percentiles(changedPolicy)}");
-        await MeasureAgentAsync(runner, output, cancellationToken);
+        if (newEndpoint.Count > 0) output.WriteLine($"    new endpoint, cumulative medians: calculation {Median(newEndpointCalc):F1} ms, + nftables {Median(newEndpointNft):F1} ms, + routes {Median(newEndpoint):F1} ms");
+        if (!args.Contains("--no-agent")) await MeasureAgentAsync(runner, output, cancellationToken);
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>--calc-only</c>: the calculation graph alone (no root, no kernel) over the same snapshot, <c>--runs</c> times
+    /// in one process, for profiling (<c>dotnet-trace collect -- ... node-scale --calc-only --runs 50</c>).
+    /// </summary>
+    private static int CalculationOnly(int runs, TextWriter output)
+    {
+        var snapshot = Snapshot(Local, Policies).Select(ResourceUpdate.Of).ToList();
+        var times = new List<double>();
+        var renders = new List<double>();
+        var deltas = new List<double>();
+        var messages = 0;
+        var script = 0;
+        for (var run = 0; run < runs; run++)
+        {
+            messages = 0;
+            var model = new Brindle.Dataplane.Model.DataplaneModel();
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            var sw = Stopwatch.StartNew();
+            var graph = new CalculationGraph(NodeName, m => { messages++; model.OnUpdate(m); });
+            graph.OnUpdates(snapshot);
+            graph.OnInSync();
+            times.Add(sw.Elapsed.TotalMilliseconds);
+            if (run == runs - 1)
+            {
+                output.WriteLine($"  last run: calculation allocated {(GC.GetAllocatedBytesForCurrentThread() - allocated) / 1_048_576.0:F1} MB, GCs gen0/1/2 {GC.CollectionCount(0) - collections.Item1}/{GC.CollectionCount(1) - collections.Item2}/{GC.CollectionCount(2) - collections.Item3}");
+            }
+            sw.Restart();
+            var desired = Brindle.Dataplane.Nftables.NftablesRenderer.Render(model);
+            renders.Add(sw.Elapsed.TotalMilliseconds);
+            sw.Restart();
+            script = Brindle.Dataplane.Nftables.NftablesDelta.Compute(desired, Brindle.Dataplane.Nftables.NftTableState.Missing, deleteStale: true).Script.Length;
+            deltas.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        output.WriteLine($"  calculation only: {runs} runs, first {times[0]:F0} ms, median {Median(times):F1} ms, {messages} messages");
+        output.WriteLine($"  nft render: first {renders[0]:F0} ms, median {Median(renders):F1} ms; delta vs missing table: first {deltas[0]:F0} ms, median {Median(deltas):F1} ms, script {script / 1024} KiB");
         return 0;
     }
 

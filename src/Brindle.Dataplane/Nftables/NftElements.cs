@@ -7,15 +7,32 @@ namespace Brindle.Dataplane.Nftables;
 public static class NftElements
 {
     /// <summary>Drops nets contained in other nets of the list (nft rejects overlapping intervals) and sorts the rest.</summary>
+    /// <remarks>
+    /// O(n log n): sorted by family, start address, then prefix length (shorter first), a net is contained in an earlier
+    /// one exactly when it is contained in the last one kept (CIDRs are either nested or disjoint).
+    /// </remarks>
     public static List<IPNetwork> Normalize(IEnumerable<IPNetwork> nets)
     {
-        var kept = new List<IPNetwork>();
-        foreach (var net in nets.Distinct().OrderBy(n => n.PrefixLength))
+        var sorted = nets.Select(n => (Net: n, Key: SortKey(n))).ToList();
+        sorted.Sort(static (a, b) => a.Key.CompareTo(b.Key));
+        var kept = new List<IPNetwork>(sorted.Count);
+        foreach (var (net, _) in sorted)
         {
-            if (!kept.Any(k => k.BaseAddress.AddressFamily == net.BaseAddress.AddressFamily && k.Contains(net.BaseAddress))) kept.Add(net);
+            if (kept.Count > 0 && kept[^1].BaseAddress.AddressFamily == net.BaseAddress.AddressFamily && kept[^1].Contains(net.BaseAddress)) continue;
+            kept.Add(net);
         }
-        kept.Sort((a, b) => string.CompareOrdinal(a.ToString(), b.ToString()));
+        if (kept.Count > 1) kept.Sort(static (a, b) => string.CompareOrdinal(a.ToString(), b.ToString()));
         return kept;
+    }
+
+    /// <summary>(family, address as a 128-bit number, prefix length), comparable.</summary>
+    private static (int Family, UInt128 Address, int Prefix) SortKey(IPNetwork net)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        net.BaseAddress.TryWriteBytes(bytes, out var written);
+        var value = UInt128.Zero;
+        for (var i = 0; i < written; i++) value = (value << 8) | bytes[i];
+        return (written, value, net.PrefixLength);
     }
 
     /// <summary>Elements of the nft set for one IP version of an IP set.</summary>

@@ -22,7 +22,12 @@ internal sealed record IndexPlan(IndexPlanKind Kind, string? Key, string[]? Valu
 
     public static readonly IndexPlan Unindexed = new(IndexPlanKind.Unindexed, null, null);
 
-    /// <summary>Prefers the key with the fewest allowed values, then a key that must be present.</summary>
+    /// <summary>
+    /// Prefers a key that names values over one that must only be present; among those, a key of the user's own over
+    /// one of Calico's automatic keys (<see cref="IsBroad"/>), then the fewest allowed values. A namespaced rule's
+    /// selector is <c>(role == 'db') &amp;&amp; projectcalico.org/namespace == 'ns'</c>: filing it under the namespace
+    /// would make every endpoint of the namespace evaluate every rule selector of the namespace.
+    /// </summary>
     public static IndexPlan For(Selector selector)
     {
         IndexPlan? best = null;
@@ -31,13 +36,31 @@ internal sealed record IndexPlan(IndexPlanKind Kind, string? Key, string[]? Valu
             if (r.MustBePresent && r.MustBeAbsent || r.OneOf is { Length: 0 }) return Never;
             if (r.OneOf is { } values)
             {
-                if (best is null || best.Kind != IndexPlanKind.Values || values.Length < best.Values!.Length) best = new(IndexPlanKind.Values, key, values);
+                if (best is null || best.Kind != IndexPlanKind.Values || Better(key, values, best.Key!, best.Values!)) best = new(IndexPlanKind.Values, key, values);
             }
-            else if (r.MustBePresent && best is null)
+            else if (r.MustBePresent && (best is null || best.Kind == IndexPlanKind.Key && IsBroad(best.Key!) && !IsBroad(key)))
             {
                 best = new(IndexPlanKind.Key, key, null);
             }
         }
         return best ?? Unindexed;
+    }
+
+    /// <summary>
+    /// Keys every endpoint of a namespace (or of an orchestrator, or of a service account) shares: the namespace,
+    /// orchestrator and service-account labels Calico adds, and namespace/service-account labels inherited through
+    /// their profiles (<c>pcns.</c>, <c>pcsa.</c>).
+    /// </summary>
+    internal static bool IsBroad(string key) =>
+        key.StartsWith("projectcalico.org/", StringComparison.Ordinal)
+        || key.StartsWith(SelectorRewriter.NamespaceLabelPrefix, StringComparison.Ordinal)
+        || key.StartsWith("pcsa.", StringComparison.Ordinal);
+
+    private static bool Better(string key, string[] values, string bestKey, string[] bestValues)
+    {
+        var broad = IsBroad(key);
+        var bestBroad = IsBroad(bestKey);
+        if (broad != bestBroad) return !broad;
+        return values.Length < bestValues.Length;
     }
 }
