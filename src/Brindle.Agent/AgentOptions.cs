@@ -29,6 +29,12 @@ public sealed record AgentOptions(string NodeName, string StateDirectory)
     /// <summary>Run BIRD (false: policy and routes only).</summary>
     public bool EnableBgp { get; init; } = true;
 
+    /// <summary>Health endpoint port on 127.0.0.1 (0: off, the default here); null: FelixConfiguration, else 9099 (what <c>node run</c> passes without <c>--health-port</c>).</summary>
+    public int? HealthPort { get; init; } = 0;
+
+    /// <summary>Prometheus endpoint port on 127.0.0.1 (0: off, the default here); null: FelixConfiguration, else 9091 (what <c>node run</c> passes without <c>--metrics-port</c>).</summary>
+    public int? MetricsPort { get; init; } = 0;
+
     /// <summary><c>/var/run/brindle/NAME</c>.</summary>
     public static string DefaultStateDirectory(string nodeName) => Path.Combine("/var/run/brindle", nodeName);
 }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Brindle.Agent.Bgp;
+using Brindle.Agent.Observability;
 using Brindle.Agent.Registration;
 using Brindle.Agent.Status;
 using Brindle.Agent.Syncer;
@@ -44,6 +45,7 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
 
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly ILogger _logger = loggers.CreateLogger<NodeAgent>();
+    private readonly AgentMetrics _metrics = new(timeProvider);
     private readonly Lock _gate = new();
     private readonly List<DataplaneMessage> _pending = [];
     private readonly Channel<bool> _dataplaneSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -76,6 +78,7 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
         _bird = new BirdSupervisor(BirdInstance.InDirectory(options.StateDirectory), runner, LocalFileStore.Instance, LinuxProcessSignaller.Instance, _time, loggers.CreateLogger<BirdSupervisor>());
 
         var syncer = new DatastoreSyncer(store, OnUpdates, OnInSync, loggers.CreateLogger<DatastoreSyncer>(), _time);
+        await using var observability = await AgentObservability.StartAsync(options, store, _metrics, () => { lock (_gate) return AgentGauges.From(_graph, syncer.ListCount); }, loggers, cancellationToken);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var ct = stop.Token;
         var leaseId = 0L;
@@ -124,7 +127,9 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
         lock (_gate)
         {
             var version = _bgp!.Version;
+            var started = _metrics.CalculationStarting();
             _graph!.OnUpdates(updates);
+            _metrics.CalculationFinished(started, updates.Count);
             _bgp.OnUpdates(updates);
             if (_bgp.Version != version) _bgpSignal.Writer.TryWrite(true);
         }
@@ -135,6 +140,7 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
     {
         lock (_gate) _graph!.OnInSync();
         _inSync = true;
+        _metrics.DatastoreInSync();
         _dataplaneSignal.Writer.TryWrite(true);
         _bgpSignal.Writer.TryWrite(true);
     }
@@ -170,9 +176,11 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
             }
             if (!_inSync) continue;   // the first apply carries the whole snapshot and InSync
             var resync = resyncNeeded || _time.GetUtcNow() >= nextResync;
+            var started = _metrics.ApplyStarting();
             try
             {
                 var report = resync ? await dataplane.ResyncAsync(ct) : await dataplane.ApplyAsync(ct);
+                _metrics.ApplyFinished(started, report, resync, dataplane);
                 if (resync) lastResync = _time.GetUtcNow();
                 resyncNeeded = false;
                 _error = null;
@@ -187,6 +195,7 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
             catch (Exception e) when (e is CommandFailedException or IOException or InvalidOperationException)
             {
                 _error = e.Message;
+                _metrics.ApplyFailed(started, e.Message);
                 resyncNeeded = true;
                 Log.ApplyFailed(_logger, e.Message);
                 await Task.Delay(ApplyRetryDelay, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -37,11 +37,19 @@ internal static class NodeCommands
             Description = "first-found (default), interface=REGEX, skip-interface=REGEX, can-reach=ADDRESS or cidr=CIDR.",
         };
         var stateDir = new Option<string?>("--state-dir") { Description = "BIRD's config, control socket and PID file (default /var/run/brindle/NAME)." };
+        var healthPort = new Option<int?>("--health-port")
+        {
+            Description = "Port of /liveness and /readiness on 127.0.0.1 (0: off; default FelixConfiguration healthPort, else 9099).",
+        };
+        var metricsPort = new Option<int?>("--metrics-port")
+        {
+            Description = "Port of the Prometheus /metrics on 127.0.0.1 (0: off; default FelixConfiguration prometheusMetricsPort, else 9091).",
+        };
         var command = new Command("run",
             "Run the node agent in this network namespace: register the Node, program nftables and routes, run BIRD.\n\n" +
             "Example:\n  DATASTORE_TYPE=embedded DATASTORE_PATH=/var/lib/brindle/brindle.db brindle node run --name node1 --ip 10.0.0.11/24")
         {
-            name, ip, ip6, asNumber, method, stateDir,
+            name, ip, ip6, asNumber, method, stateDir, healthPort, metricsPort,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -51,12 +59,18 @@ internal static class NodeCommands
             {
                 throw new UserErrorException($"--ip-autodetection-method: {error}");
             }
+            foreach (var port in (Option<int?>[])[healthPort, metricsPort])
+            {
+                if (parseResult.GetValue(port) is < 0 or > 65535) throw new UserErrorException($"{port.Name} {parseResult.GetValue(port)} is not a port: use 1-65535, or 0 to turn it off");
+            }
             var options = new AgentOptions(nodeName, parseResult.GetValue(stateDir) ?? AgentOptions.DefaultStateDirectory(nodeName))
             {
                 IPv4Address = parseResult.GetValue(ip),
                 IPv6Address = parseResult.GetValue(ip6),
                 AsNumber = parseResult.GetValue(asNumber),
                 AutodetectionMethod = detection,
+                HealthPort = parseResult.GetValue(healthPort),     // null: FelixConfiguration, else the default
+                MetricsPort = parseResult.GetValue(metricsPort),
             };
             var explicitLevel = parseResult.GetResult(GlobalOptions.LogLevel) is { Implicit: false };
             var level = explicitLevel ? ParseLogLevel(parseResult.GetValue(GlobalOptions.LogLevel)!) : LogLevel.Information;

@@ -19,6 +19,17 @@ public sealed class NodeCommandsTests : IDisposable
         Assert.Single(run.Error.Trim().Split('\n'));
     }
 
+    [Theory]
+    [InlineData("--health-port", "70000")]
+    [InlineData("--metrics-port", "-1")]
+    public async Task NodeRun_PortOutOfRange_OneLineNamingTheFlag(string flag, string value)
+    {
+        var run = await CliRunner.Embedded(_dir.Combine("b.db")).RunAsync("node", "run", "--name", "n1", "--ip", "10.99.0.11/24", flag, value);
+        Assert.Equal(1, run.Exit);
+        Assert.Contains($"{flag} {value} is not a port", run.Error, StringComparison.Ordinal);
+        Assert.Single(run.Error.Trim().Split('\n'));
+    }
+
     [Fact]
     public async Task NodeStatus_NoAgent_SaysSoAndExit1()
     {

@@ -20,6 +20,19 @@ internal sealed class AgentCluster : IAsyncDisposable
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan AgentStopTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>The manifests every agent test starts from: the default namespace and IPPool 10.65.0.0/16 (blocks of /26).</summary>
+    public const string NamespaceAndPool = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: default}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: IPPool
+        metadata: {name: pool1}
+        spec: {cidr: 10.65.0.0/16, blockSize: 26, natOutgoing: false}
+
+        """;
+
     private readonly TempDirectory _dir;
     private readonly List<TestNode> _nodes = [];
     private readonly Dictionary<int, AgentProcess> _agents = [];

@@ -24,10 +24,15 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <summary>The built CLI next to the test assembly (the test project references Brindle.Cli).</summary>
     public static string BrindleDll => Path.Combine(AppContext.BaseDirectory, "brindle.dll");
 
-    public static AgentProcess Start(string ns, string datastorePath, params string[] arguments)
+    public static AgentProcess Start(string ns, string datastorePath, params string[] arguments) =>
+        Start(ns, datastorePath, new Dictionary<string, string>(), arguments);
+
+    /// <summary>As <see cref="Start(string, string, string[])"/>, with <paramref name="environment"/> added to the process's (e.g. PATH).</summary>
+    public static AgentProcess Start(string ns, string datastorePath, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in (string[])["netns", "exec", ns, "dotnet", BrindleDll, .. arguments]) info.ArgumentList.Add(a);
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         info.Environment["DATASTORE_TYPE"] = "embedded";
         info.Environment["DATASTORE_PATH"] = datastorePath;
         var process = new Process { StartInfo = info };

@@ -24,24 +24,13 @@ public sealed class BgpWithdrawalTests(ITestOutputHelper output)
     /// <summary>A withdrawal must reach the other kernels within a few seconds.</summary>
     private static readonly TimeSpan Withdraw = TimeSpan.FromSeconds(5);
 
-    private const string Manifests = """
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: default}
-        ---
-        apiVersion: projectcalico.org/v3
-        kind: IPPool
-        metadata: {name: pool1}
-        spec: {cidr: 10.65.0.0/16, blockSize: 26, natOutgoing: false}
-        """;
-
     private static readonly string[] Ips = ["10.65.0.1", "10.65.1.1", "10.65.2.1"];
 
     [Fact]
     public async Task FullMesh_WorkloadDeletionAndHostStop_WithdrawRoutes_RestartRestores()
     {
         var clock = Stopwatch.StartNew();
-        await using var cluster = await AgentCluster.CreateAsync("btbgpw", 3, Manifests);
+        await using var cluster = await AgentCluster.CreateAsync("btbgpw", 3, AgentCluster.NamespaceAndPool);
         for (var k = 1; k <= 3; k++) cluster.StartAgent(k);
         var workloads = new TestWorkload[3];
         for (var k = 1; k <= 3; k++)

@@ -16,15 +16,7 @@ public sealed class NodeAgentEndToEndTests
     private const int Port = 8080;
     private static readonly TimeSpan Converge = TimeSpan.FromSeconds(25);
 
-    private const string Manifests = """
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: default}
-        ---
-        apiVersion: projectcalico.org/v3
-        kind: IPPool
-        metadata: {name: pool1}
-        spec: {cidr: 10.65.0.0/16, blockSize: 26, natOutgoing: false}
+    private const string Manifests = AgentCluster.NamespaceAndPool + """
         ---
         apiVersion: projectcalico.org/v3
         kind: FelixConfiguration
