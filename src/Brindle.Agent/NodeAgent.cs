@@ -54,6 +54,7 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
     private BgpInputTracker? _bgp;
     private BirdSupervisor? _bird;
     private volatile bool _inSync;
+    private bool _startupMemoryReleased;
     private volatile string? _error;
     private volatile string? _bgpError;
     private DateTimeOffset? _lastApply;
@@ -190,6 +191,13 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
                     _lastApplyMilliseconds = report.Duration.TotalMilliseconds;
                 }
                 if (report.Changed) Log.Applied(_logger, resync ? "resync" : "apply", report.ChangedObjects, report.Duration.TotalMilliseconds);
+                if (!_startupMemoryReleased)
+                {
+                    // The first full programming leaves the snapshot's decode and calculation garbage (tens of MB)
+                    // committed; one compacting collection hands it back to the OS instead of carrying it forever.
+                    _startupMemoryReleased = true;
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                }
                 Applied?.Invoke(report);
             }
             catch (Exception e) when (e is CommandFailedException or IOException or InvalidOperationException)

@@ -23,7 +23,7 @@ using static Brindle.Benchmarks.Harness;
 /// (2) latency of one new local endpoint and of one changed policy at that scale, graph + dataplane in-process;
 /// (3) the real <c>brindle node run</c> process on an embedded store with 10,000 endpoints and 500 policies:
 /// resident memory after in sync and CPU over 10 s idle.
-/// <c>dotnet run -c Release --project bench/Brindle.Benchmarks -- node-scale [--runs 3] [--samples 50] [--no-agent]</c>
+/// <c>dotnet run -c Release --project bench/Brindle.Benchmarks -- node-scale [--runs 3] [--samples 50] [--no-agent | --agent-only]</c>
 /// (root, nftables); <c>--calc-only</c> runs the calculation alone (no root).
 /// </summary>
 public sealed class NodeScaleHarness : IScaleHarness
@@ -63,6 +63,11 @@ public sealed class NodeScaleHarness : IScaleHarness
         var tableBytes = 0;
         output.WriteLine($"node-scale: {Local} local endpoints, {Policies} policies, {Remote} remote endpoints; load {File.ReadAllText("/proc/loadavg").Trim()}");
         if (args.Contains("--calc-only")) return CalculationOnly(runs, output);
+        if (args.Contains("--agent-only"))
+        {
+            await MeasureAgentAsync(runner, output, cancellationToken);
+            return 0;
+        }
         for (var run = 0; run < runs; run++)
         {
             var ns = $"bns-{Environment.ProcessId}-{run}";

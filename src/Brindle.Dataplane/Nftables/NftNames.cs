@@ -53,9 +53,12 @@ public static class NftNames
 
     public static string Profile(string id, bool inbound) => (inbound ? "pri-" : "pro-") + Safe(id);
 
-    /// <summary>Set for an IP set's members of one IP version (named-port sets get their own prefix).</summary>
-    public static string IPSet(string id, int ipVersion, bool namedPorts) =>
-        (namedPorts ? "np" : "s") + ipVersion + "-" + Safe(id);
+    /// <summary>
+    /// Set for an IP set's members of one IP version: <c>a4-</c>/<c>a6-</c> for single addresses (a plain hash set),
+    /// <c>n4-</c>/<c>n6-</c> once it holds a network (an interval set), <c>np4-</c>/<c>np6-</c> for named ports.
+    /// </summary>
+    public static string IPSet(string id, int ipVersion, bool namedPorts, bool networks = false) =>
+        (namedPorts ? "np" : networks ? "n" : "a") + ipVersion + "-" + Safe(id);
 
     /// <summary>The id itself if it is a short valid identifier tail, otherwise a sanitised prefix plus a hash.</summary>
     public static string Safe(string id)

@@ -43,7 +43,7 @@ public static class NftRuleRenderer
             {
                 foreach (var dstNamed in Alternatives(rule.DstPorts, rule.DstNamedPortIPSetIds))
                 {
-                    var matches = Matches(rule, family, srcNamed, dstNamed);
+                    var matches = Matches(rule, family, srcNamed, dstNamed, ipSets);
                     if (matches is null) continue;   // this alternative can never match
                     results.Add(matches.Length == 0 ? verdict : matches + " " + verdict);
                 }
@@ -136,7 +136,7 @@ public static class NftRuleRenderer
     }
 
     /// <returns>The match expressions, "" for none, or null if this alternative can never match.</returns>
-    private static string? Matches(Rule rule, int? family, string? srcAlternative, string? dstAlternative)
+    private static string? Matches(Rule rule, int? family, string? srcAlternative, string? dstAlternative, IReadOnlyDictionary<string, IPSetState> ipSets)
     {
         var sb = new StringBuilder();
         var ip = family == 6 ? "ip6" : "ip";
@@ -150,10 +150,10 @@ public static class NftRuleRenderer
             if (NetsOf(rule.NotSrcNets, fam).Count > 0) Append(sb, $"{ip} saddr != {NetSet(rule.NotSrcNets, fam)}");
             if (!rule.DstNets.IsEmpty) Append(sb, $"{ip} daddr {NetSet(rule.DstNets, fam)}");
             if (NetsOf(rule.NotDstNets, fam).Count > 0) Append(sb, $"{ip} daddr != {NetSet(rule.NotDstNets, fam)}");
-            foreach (var id in rule.SrcIPSetIds) Append(sb, $"{ip} saddr @{NftNames.IPSet(id, fam, false)}");
-            foreach (var id in rule.NotSrcIPSetIds) Append(sb, $"{ip} saddr != @{NftNames.IPSet(id, fam, false)}");
-            foreach (var id in rule.DstIPSetIds) Append(sb, $"{ip} daddr @{NftNames.IPSet(id, fam, false)}");
-            foreach (var id in rule.NotDstIPSetIds) Append(sb, $"{ip} daddr != @{NftNames.IPSet(id, fam, false)}");
+            foreach (var id in rule.SrcIPSetIds) Append(sb, $"{ip} saddr @{NftNames.IPSet(id, fam, false, ipSets[id].HasNetworks(fam))}");
+            foreach (var id in rule.NotSrcIPSetIds) Append(sb, $"{ip} saddr != @{NftNames.IPSet(id, fam, false, ipSets[id].HasNetworks(fam))}");
+            foreach (var id in rule.DstIPSetIds) Append(sb, $"{ip} daddr @{NftNames.IPSet(id, fam, false, ipSets[id].HasNetworks(fam))}");
+            foreach (var id in rule.NotDstIPSetIds) Append(sb, $"{ip} daddr != @{NftNames.IPSet(id, fam, false, ipSets[id].HasNetworks(fam))}");
         }
 
         AppendPorts(sb, "sport", rule.SrcPorts, rule.NotSrcPorts, srcAlternative, rule.NotSrcNamedPortIPSetIds, family, ip, "saddr");

@@ -39,7 +39,7 @@ public static class NftablesDelta
             if (ReferenceEquals(existing, set)) continue;   // unchanged since it was written
             if (existing is null) sb.Append("add set ").Append(T).Append(' ').Append(set.Name).Append(" { ").Append(set.Definition).Append(" }\n");
             var added = existing is null ? set.Elements : set.Elements.Except(existing.Elements);
-            changedElements += AppendElements(sb, "add", set.Name, added.OrderBy(e => e, StringComparer.Ordinal));
+            changedElements += AppendElements(sb, "add", set, added.OrderBy(e => e, StringComparer.Ordinal));
             afterSets[set.Name] = set with { Elements = (existing?.Elements ?? []).Union(added) };
         }
 
@@ -123,7 +123,7 @@ public static class NftablesDelta
         {
             if (!actual.Sets.TryGetValue(set.Name, out var existing) || ReferenceEquals(existing, set)) continue;
             var removed = existing.Elements.Except(set.Elements);
-            changedElements += AppendElements(sb, "delete", set.Name, removed.OrderBy(e => e, StringComparer.Ordinal));
+            changedElements += AppendElements(sb, "delete", set, removed.OrderBy(e => e, StringComparer.Ordinal));
             afterSets[set.Name] = set;
         }
         if (deleteStale)
@@ -141,14 +141,27 @@ public static class NftablesDelta
 
     private const int ElementsPerLine = 1000;
 
-    private static int AppendElements(StringBuilder sb, string verb, string set, IEnumerable<string> elements)
+    private static int AppendElements(StringBuilder sb, string verb, NftSet set, IEnumerable<string> elements)
     {
         var count = 0;
         foreach (var chunk in elements.Chunk(ElementsPerLine))
         {
-            sb.Append(verb).Append(" element ").Append(T).Append(' ').Append(set).Append(" { ").AppendJoin(", ", chunk).Append(" }\n");
+            sb.Append(verb).Append(" element ").Append(T).Append(' ').Append(set.Name).Append(" { ");
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                if (i > 0) sb.Append(", ");
+                sb.Append(set.AddressesOnly ? BareAddress(chunk[i]) : chunk[i]);
+            }
+            sb.Append(" }\n");
             count += chunk.Length;
         }
         return count;
+    }
+
+    /// <summary><c>10.0.0.1/32</c> → <c>10.0.0.1</c> (a plain set takes no prefixes).</summary>
+    private static ReadOnlySpan<char> BareAddress(string element)
+    {
+        var slash = element.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? element : element.AsSpan(0, slash);
     }
 }

@@ -56,11 +56,12 @@ public sealed class NftablesRenderer
             var named = set.Type == IPSetType.NamedPorts;
             foreach (var v in new[] { 4, 6 })
             {
-                var name = NftNames.IPSet(id, v, named);
+                var networks = !named && set.HasNetworks(v);
+                var name = NftNames.IPSet(id, v, named, networks);
                 if (!_sets.TryGetValue(name, out var cached) || !ReferenceEquals(cached.Input, set))
                 {
                     var type = v == 4 ? "ipv4_addr" : "ipv6_addr";
-                    var definition = named ? $"type {type} . inet_proto . inet_service;" : $"type {type}; flags interval;";
+                    var definition = named ? $"type {type} . inet_proto . inet_service;" : networks ? $"type {type}; flags interval;" : $"type {type};";
                     cached = (set, new NftSet(name, definition, [.. NftElements.For(set.Members, set.Type, v)]));
                     _sets[name] = cached;
                 }

@@ -25,6 +25,8 @@ public sealed class SqliteKeyValueStore : IKeyValueStore
 {
     private const int TrimEveryRevisions = 64;
     private const int WatchBatchSize = 1000;
+    private const int NotifiedRechecks = 3;
+    private static readonly TimeSpan NotifiedRecheckDelay = TimeSpan.FromMilliseconds(5);
     private const int SchemaVersion = 1;
 
     private readonly string _path;
@@ -149,6 +151,7 @@ public sealed class SqliteKeyValueStore : IKeyValueStore
         var (current, compacted) = await ReadAsync(tx => (Meta(tx, "revision"), Meta(tx, "compacted")), token);
         if (fromRevision > 0 && fromRevision <= compacted) throw new WatchCompactedException(fromRevision, compacted + 1);
         var cursor = new LogCursor(fromRevision > 0 ? fromRevision - 1 : current, long.MaxValue);
+        var rechecks = 0;   // short re-reads left after a notification that found nothing
         while (true)
         {
             var wake = _signal.Next;
@@ -156,11 +159,20 @@ public sealed class SqliteKeyValueStore : IKeyValueStore
             if (batch.Lost) throw new WatchCompactedException(cursor.Revision + 1, batch.Compacted + 1);
             foreach (var e in batch.Events) yield return e;
             cursor = batch.Next;
-            if (batch.Events.Count < WatchBatchSize)
+            if (batch.Events.Count >= WatchBatchSize) continue;
+            if (batch.Events.Count == 0 && rechecks > 0)
             {
-                await Task.WhenAny(wake, Task.Delay(_fileWatcher is null ? _options.WatchPollInterval : _options.NotifiedWatchPollInterval, token));
+                // A write to the -wal file is notified a moment before the commit is visible to readers (the
+                // index in -shm is updated after the write): look again shortly instead of waiting a whole poll.
+                rechecks--;
+                await Task.WhenAny(wake, Task.Delay(NotifiedRecheckDelay, token));
                 token.ThrowIfCancellationRequested();
+                continue;
             }
+            var poll = Task.Delay(_fileWatcher is null ? _options.WatchPollInterval : _options.NotifiedWatchPollInterval, token);
+            var woken = await Task.WhenAny(wake, poll);
+            token.ThrowIfCancellationRequested();
+            rechecks = woken == wake ? NotifiedRechecks : 0;
         }
     }
 

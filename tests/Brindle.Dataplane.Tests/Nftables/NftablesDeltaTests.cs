@@ -81,6 +81,28 @@ public sealed class NftablesDeltaTests
     }
 
     [Fact]
+    public void Compute_AddressSetGainsANetwork_BecomesAnIntervalSet_RulesFollow_OldSetDeletedLast()
+    {
+        var rule = new Rule(RuleAction.Allow) { SrcIPSetIds = ValueList.From(["s:x"]) };
+        DataplaneMessage[] Scenario(params string[] members) =>
+            [.. Base, IPSet("s:x", members), ActivePolicy("default", "web", inbound: [rule])];
+        var plain = NftablesDelta.Compute(Render(Scenario("10.65.0.7")), NftTableState.Missing, true);
+        var addresses = NftNames.IPSet("s:x", 4, namedPorts: false);
+        var networks = NftNames.IPSet("s:x", 4, namedPorts: false, networks: true);
+        Assert.Contains($"add set inet brindle {addresses} {{ type ipv4_addr; }}", plain.Script, StringComparison.Ordinal);
+        Assert.Contains($"add element inet brindle {addresses} {{ 10.65.0.7 }}", plain.Script, StringComparison.Ordinal);   // bare address
+
+        var grown = NftablesDelta.Compute(Render(Scenario("10.65.0.7", "10.66.0.0/24")), plain.After, true);
+
+        var script = grown.Script;
+        Assert.Contains($"add set inet brindle {networks} {{ type ipv4_addr; flags interval; }}", script, StringComparison.Ordinal);
+        Assert.Contains($"ip saddr @{networks}", script, StringComparison.Ordinal);
+        Assert.True(script.IndexOf($"ip saddr @{networks}", StringComparison.Ordinal) < script.IndexOf($"delete set inet brindle {addresses}", StringComparison.Ordinal));
+        Assert.Equal(["10.65.0.7/32", "10.66.0.0/24"], grown.After.Sets[networks].Elements.Order(StringComparer.Ordinal));
+        Assert.False(grown.After.Sets.ContainsKey(addresses));
+    }
+
+    [Fact]
     public void Compute_RandomSetMembershipChanges_AfterAlwaysEqualsDesired()
     {
         var addresses = Gen.Int[1, 40].Select(i => $"10.65.0.{i}");
@@ -89,8 +111,8 @@ public sealed class NftablesDeltaTests
             var first = NftablesDelta.Compute(Render(IPSet("s:x", [.. before])), NftTableState.Missing, true).After;
             var desired = Render(IPSet("s:x", [.. now]));
             var delta = NftablesDelta.Compute(desired, first, true);
-            var expected = desired.Sets["s4-s_x_" + NftNames.ShortHash("s:x", 11)].Elements;
-            var actual = delta.After.Sets["s4-s_x_" + NftNames.ShortHash("s:x", 11)].Elements;
+            var expected = desired.Sets[NftNames.IPSet("s:x", 4, namedPorts: false)].Elements;
+            var actual = delta.After.Sets[NftNames.IPSet("s:x", 4, namedPorts: false)].Elements;
             Assert.True(expected.SetEquals(actual));
             var changes = before.Except(now).Count() + now.Except(before).Count();
             Assert.Equal(changes, delta.ChangedElements);

@@ -146,10 +146,42 @@ public sealed class NftablesPacketTests
         Assert.False(await Probe.TcpAsync(c, IpB, NodeHarness.TcpPort));
 
         await h.ApplyAsync(new IPSetDeltaUpdate("s:frontends", AddedMembers: [IPSetMember.Of(C)], RemovedMembers: [IPSetMember.Of(A)]));
-        Assert.Contains("add element inet brindle s4-s_frontends", h.Nftables.LastScript, StringComparison.Ordinal);
+        Assert.Contains("add element inet brindle a4-s_frontends", h.Nftables.LastScript, StringComparison.Ordinal);
         Assert.DoesNotContain("add rule", h.Nftables.LastScript, StringComparison.Ordinal);   // only the set changed
         Assert.False(await Probe.TcpAsync(a, IpB, NodeHarness.TcpPort));
         Assert.True(await Probe.TcpAsync(c, IpB, NodeHarness.TcpPort));
+    }
+
+    [PrivilegedFact]
+    public async Task Apply_IPSetGainsAndLosesANetwork_SwitchesSetKindInOneTransaction()
+    {
+        await using var h = await NodeHarness.CreateAsync("dpt");
+        var a = await h.AddWorkloadAsync("a", "calia", A);
+        await h.AddWorkloadAsync("b", "calib", B);
+        var c = await h.AddWorkloadAsync("c", "calic", C);
+        await h.ApplyAsync(
+            AllowAllProfile("kns.default"),
+            IPSet("s:frontends", A),
+            ActivePolicy("default", "from-frontends", inbound: [new Rule(RuleAction.Allow) { SrcIPSetIds = ["s:frontends"] }]),
+            Workload("a", "calia", A, profiles: ["kns.default"]),
+            Workload("b", "calib", B, tiers: [Tier("default", ingress: ["from-frontends"])], profiles: ["kns.default"]),
+            Workload("c", "calic", C, profiles: ["kns.default"]),
+            InSync.Instance);
+        Assert.False(await Probe.TcpAsync(c, IpB, NodeHarness.TcpPort));
+
+        // c and a network join: the address set becomes an interval set, rules follow, the old set goes.
+        await h.ApplyAsync(new IPSetDeltaUpdate("s:frontends", AddedMembers: [IPSetMember.Of(C + "/32"), IPSetMember.Of("10.66.0.0/24")], RemovedMembers: []));
+        Assert.Contains("flags interval", h.Nftables.LastScript, StringComparison.Ordinal);
+        Assert.True(await Probe.TcpAsync(a, IpB, NodeHarness.TcpPort));
+        Assert.True(await Probe.TcpAsync(c, IpB, NodeHarness.TcpPort));
+
+        // And back to addresses only.
+        await h.ApplyAsync(new IPSetDeltaUpdate("s:frontends", AddedMembers: [], RemovedMembers: [IPSetMember.Of("10.66.0.0/24"), IPSetMember.Of(A)]));
+        Assert.True(await Probe.TcpAsync(c, IpB, NodeHarness.TcpPort));
+        Assert.False(await Probe.TcpAsync(a, IpB, NodeHarness.TcpPort));
+        var listing = (await h.NftAsync("list", "table", "inet", "brindle")).StandardOutput;
+        Assert.DoesNotContain("set n4-", listing, StringComparison.Ordinal);
+        Assert.False((await h.Nftables.ResyncAsync()).Changed);   // what the kernel holds is exactly what was rendered
     }
 
     [PrivilegedFact]
