@@ -127,10 +127,9 @@ public sealed class NftablesPacketTests
         Assert.False(await Probe.TcpAsync(b, IpA, NodeHarness.TcpPort));
     }
 
-    [PrivilegedFact]
-    public async Task Apply_IPSetMembershipChange_UpdatesReachability()
+    /// <summary>a, b, c; b admits only the IP set <c>s:frontends</c>, which holds a.</summary>
+    private static async Task<(TestWorkload A, TestWorkload C)> FrontendsAsync(NodeHarness h)
     {
-        await using var h = await NodeHarness.CreateAsync("dpt");
         var a = await h.AddWorkloadAsync("a", "calia", A);
         await h.AddWorkloadAsync("b", "calib", B);
         var c = await h.AddWorkloadAsync("c", "calic", C);
@@ -142,6 +141,14 @@ public sealed class NftablesPacketTests
             Workload("b", "calib", B, tiers: [Tier("default", ingress: ["from-frontends"])], profiles: ["kns.default"]),
             Workload("c", "calic", C, profiles: ["kns.default"]),
             InSync.Instance);
+        return (a, c);
+    }
+
+    [PrivilegedFact]
+    public async Task Apply_IPSetMembershipChange_UpdatesReachability()
+    {
+        await using var h = await NodeHarness.CreateAsync("dpt");
+        var (a, c) = await FrontendsAsync(h);
         Assert.True(await Probe.TcpAsync(a, IpB, NodeHarness.TcpPort));
         Assert.False(await Probe.TcpAsync(c, IpB, NodeHarness.TcpPort));
 
@@ -156,17 +163,7 @@ public sealed class NftablesPacketTests
     public async Task Apply_IPSetGainsAndLosesANetwork_SwitchesSetKindInOneTransaction()
     {
         await using var h = await NodeHarness.CreateAsync("dpt");
-        var a = await h.AddWorkloadAsync("a", "calia", A);
-        await h.AddWorkloadAsync("b", "calib", B);
-        var c = await h.AddWorkloadAsync("c", "calic", C);
-        await h.ApplyAsync(
-            AllowAllProfile("kns.default"),
-            IPSet("s:frontends", A),
-            ActivePolicy("default", "from-frontends", inbound: [new Rule(RuleAction.Allow) { SrcIPSetIds = ["s:frontends"] }]),
-            Workload("a", "calia", A, profiles: ["kns.default"]),
-            Workload("b", "calib", B, tiers: [Tier("default", ingress: ["from-frontends"])], profiles: ["kns.default"]),
-            Workload("c", "calic", C, profiles: ["kns.default"]),
-            InSync.Instance);
+        var (a, c) = await FrontendsAsync(h);
         Assert.False(await Probe.TcpAsync(c, IpB, NodeHarness.TcpPort));
 
         // c and a network join: the address set becomes an interval set, rules follow, the old set goes.
