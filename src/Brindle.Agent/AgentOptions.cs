@@ -21,10 +21,13 @@ public sealed record AgentOptions(string NodeName, string StateDirectory)
     /// </summary>
     public TimeSpan? ResyncInterval { get; init; }
 
-    /// <summary>How often the status record is rewritten (its lease lives <see cref="StatusTtl"/>).</summary>
-    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// How often the status record is rewritten (its lease lives <see cref="StatusTtl"/>); a change of state (in
+    /// sync, an apply or BGP error and its end) is written at once.
+    /// </summary>
+    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    public TimeSpan StatusTtl { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan StatusTtl { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Run BIRD (false: policy and routes only).</summary>
     public bool EnableBgp { get; init; } = true;

@@ -50,6 +50,7 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
     private readonly List<DataplaneMessage> _pending = [];
     private readonly Channel<bool> _dataplaneSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<bool> _bgpSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _statusSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private CalculationGraph? _graph;
     private BgpInputTracker? _bgp;
     private BirdSupervisor? _bird;
@@ -184,6 +185,7 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
                 _metrics.ApplyFinished(started, report, resync, dataplane);
                 if (resync) lastResync = _time.GetUtcNow();
                 resyncNeeded = false;
+                if (_error is not null || _lastApply is null) _statusSignal.Writer.TryWrite(true);   // now in sync: say so at once
                 _error = null;
                 if (report.Changed || resync)
                 {
@@ -202,6 +204,7 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
             }
             catch (Exception e) when (e is CommandFailedException or IOException or InvalidOperationException)
             {
+                if (_error is null) _statusSignal.Writer.TryWrite(true);
                 _error = e.Message;
                 _metrics.ApplyFailed(started, e.Message);
                 resyncNeeded = true;
@@ -261,22 +264,24 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
             }
             if (config is null)
             {
-                _bgpError = string.Join("; ", errors);
-                Log.BgpConfigInvalid(_logger, _bgpError);
+                var invalid = string.Join("; ", errors);
+                SetBgpError(invalid);
+                Log.BgpConfigInvalid(_logger, invalid);
                 rendered = version;
                 continue;
             }
             var result = await _bird!.ApplyAsync(config, ct);
             if (result.Succeeded)
             {
-                _bgpError = null;
+                SetBgpError(null);
                 rendered = version;
                 if (result.Outcome != BirdApplyOutcome.Unchanged) Log.BirdApplied(_logger, result.Outcome.ToString());
             }
             else
             {
-                _bgpError = result.Error ?? result.Outcome.ToString();
-                Log.BirdFailed(_logger, _bgpError);
+                var failure = result.Error ?? result.Outcome.ToString();
+                SetBgpError(failure);
+                Log.BirdFailed(_logger, failure);
                 await Task.Delay(ApplyRetryDelay, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 _bgpSignal.Writer.TryWrite(true);
             }
@@ -308,8 +313,14 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
                 Log.StatusFailed(_logger, e.Message);
                 leaseId = 0;
             }
-            await Task.Delay(options.StatusInterval, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await WaitAsync(_statusSignal.Reader, options.StatusInterval, ct);   // the interval, or a change of state
         }
+    }
+
+    private void SetBgpError(string? error)
+    {
+        if (!string.Equals(_bgpError, error, StringComparison.Ordinal)) _statusSignal.Writer.TryWrite(true);
+        _bgpError = error;
     }
 
     /// <summary>The status record as of now (BGP sessions from the local BIRD, when it runs).</summary>

@@ -18,6 +18,7 @@ public sealed record ResourceKind
         KeyRoot = keyRoot;
         ClrType = clrType;
         Aliases = aliases;
+        _allPrefix = $"{keyRoot}{plural}/";
     }
 
     /// <summary>Kind as written in manifests (<c>IPPool</c>).</summary>
@@ -48,26 +49,29 @@ public sealed record ResourceKind
     /// Always ends in '/', so "ippools/" never matches a kind whose plural merely starts with "ippools".
     /// </summary>
     public string Prefix(string? ns = null) =>
-        Namespaced && ns is not null ? $"{KeyRoot}{Plural}/{ns}/" : $"{KeyRoot}{Plural}/";
+        Namespaced && ns is not null ? $"{KeyRoot}{Plural}/{ns}/" : _allPrefix;
+
+    private readonly string _allPrefix;   // a function of KeyRoot and Plural, so equality is unaffected
 
     /// <summary>Splits a key of this kind into namespace (null for cluster-scoped) and name.</summary>
     public bool TryParseKey(string key, out string? ns, [NotNullWhen(true)] out string? name)
     {
+        ArgumentNullException.ThrowIfNull(key);
         ns = null;
         name = null;
         var prefix = Prefix();
         if (!key.StartsWith(prefix, StringComparison.Ordinal)) return false;
-        var rest = key[prefix.Length..];
-        var parts = rest.Split('/');
+        var rest = key.AsSpan(prefix.Length);
+        var slash = rest.IndexOf('/');
         if (Namespaced)
         {
-            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0) return false;
-            ns = parts[0];
-            name = parts[1];
+            if (slash <= 0 || slash == rest.Length - 1 || rest[(slash + 1)..].Contains('/')) return false;
+            ns = rest[..slash].ToString();
+            name = rest[(slash + 1)..].ToString();
             return true;
         }
-        if (parts.Length != 1 || parts[0].Length == 0) return false;
-        name = parts[0];
+        if (slash >= 0 || rest.IsEmpty) return false;
+        name = rest.ToString();
         return true;
     }
 

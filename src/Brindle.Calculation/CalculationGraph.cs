@@ -197,7 +197,9 @@ public sealed class CalculationGraph
     {
         if (endpoint is null)
         {
-            if (_localEndpoints.Remove(key)) _activeRules.RemoveLocalEndpoint(key);
+            // Not (or no longer) local: only an endpoint that was local has anything to take down.
+            if (!_localEndpoints.Remove(key)) return;
+            _activeRules.RemoveLocalEndpoint(key);
         }
         else
         {

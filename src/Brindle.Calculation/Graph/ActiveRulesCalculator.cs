@@ -88,7 +88,7 @@ internal sealed class ActiveRulesCalculator
         _dirtyProfiles.Add(id);
     }
 
-    public void UpdateLocalEndpoint(string key, IReadOnlyDictionary<string, string> labels, IReadOnlyList<string> parents, IReadOnlyList<string> profileIds)
+    public void UpdateLocalEndpoint(string key, Dictionary<string, string> labels, IReadOnlyList<string> parents, IReadOnlyList<string> profileIds)
     {
         // Take the new profile references before dropping the old ones (a profile both use stays active).
         foreach (var id in profileIds) AcquireProfile(id);
@@ -97,7 +97,7 @@ internal sealed class ActiveRulesCalculator
             foreach (var id in old) ReleaseProfile(id);
         }
         _endpointProfiles[key] = profileIds;
-        _policyIndex.UpdateItem(key, labels, parents);
+        _policyIndex.UpdateItem(key, labels, parents, share: true);
     }
 
     public void RemoveLocalEndpoint(string key)

@@ -42,13 +42,22 @@ internal sealed class IPSetCalculator
     /// <summary>Members of an active set (for tests and diagnostics).</summary>
     public IReadOnlyCollection<IPSetMember> Members(string setId) => _sets.TryGetValue(setId, out var set) ? set.Members.Keys : [];
 
-    public void UpdateItem(string key, IReadOnlyDictionary<string, string> labels, IReadOnlyList<string> parents, IPSetItem item)
+    /// <summary>Adds or replaces an item; <paramref name="labels"/> is kept (shared), never to be changed by the caller.</summary>
+    public void UpdateItem(string key, Dictionary<string, string> labels, IReadOnlyList<string> parents, IPSetItem item)
     {
         // Take the old contribution out of every set that matches now, let the index move the item, then put the new
         // contribution into every set that matches afterwards. Unchanged members cancel out in the pending delta.
         if (_items.TryGetValue(key, out var old)) Contribute(_index.SelectorsMatching(key), old, -1);
         _items[key] = item;
-        WithoutCallbacks(() => _index.UpdateItem(key, labels, parents));
+        _suppressCallbacks = true;
+        try
+        {
+            _index.UpdateItem(key, labels, parents, share: true);
+        }
+        finally
+        {
+            _suppressCallbacks = false;
+        }
         Contribute(_index.SelectorsMatching(key), item, +1);
     }
 
@@ -172,8 +181,12 @@ internal sealed class IPSetCalculator
         if (!set.NeedsFullUpdate) _dirty.Add(definition.Id);
     }
 
-    private static ValueList<IPSetMember> Sorted(IEnumerable<IPSetMember> members) =>
-        new(members.OrderBy(m => m.ToString(), StringComparer.Ordinal));
+    private static ValueList<IPSetMember> Sorted(IEnumerable<IPSetMember> members)
+    {
+        var list = members.ToList();
+        list.Sort(IPSetMember.Order);
+        return new(list);
+    }
 
     private sealed class SetState(IPSetDefinition definition)
     {

@@ -80,8 +80,14 @@ internal static class NodeCommands
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
+            // A second signal can arrive while the agent is already shutting down (and `stop` is being disposed).
+            void Stop(PosixSignalContext ctx)
+            {
+                ctx.Cancel = true;
+                try { stop.Cancel(); } catch (ObjectDisposedException) { }
+            }
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             await using var store = await CliDatastore.OpenAsync(console, parseResult, stop.Token);
             var agent = new NodeAgent(options, store, ProcessCommandRunner.Instance, loggers);
             try

@@ -6,7 +6,7 @@ namespace Brindle.Dataplane.Nftables;
 /// <summary>Canonical text of set elements, shared by the renderer and the kernel-state parser so they compare equal.</summary>
 public static class NftElements
 {
-    /// <summary>Drops nets contained in other nets of the list (nft rejects overlapping intervals) and sorts the rest.</summary>
+    /// <summary>Drops nets contained in other nets of the list (nft rejects overlapping intervals); the rest in address order (IPv4 first).</summary>
     /// <remarks>
     /// O(n log n): sorted by family, start address, then prefix length (shorter first), a net is contained in an earlier
     /// one exactly when it is contained in the last one kept (CIDRs are either nested or disjoint).
@@ -21,7 +21,6 @@ public static class NftElements
             if (kept.Count > 0 && kept[^1].BaseAddress.AddressFamily == net.BaseAddress.AddressFamily && kept[^1].Contains(net.BaseAddress)) continue;
             kept.Add(net);
         }
-        if (kept.Count > 1) kept.Sort(static (a, b) => string.CompareOrdinal(a.ToString(), b.ToString()));
         return kept;
     }
 

@@ -33,15 +33,19 @@ public static class NftablesDelta
         if (!actual.TableExists) sb.Append("add table ").Append(T).Append(" { comment \"").Append(NftNames.TableComment).Append("\"; }\n");
 
         // 1. Sets and their new elements first: rules may reference them.
-        foreach (var set in desired.Sets.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
+        // Only what is not the very object last written (or read back) can differ: sort just those.
+        var changedSets = desired.Sets.Values.Where(s => !actual.Sets.TryGetValue(s.Name, out var e) || !ReferenceEquals(e, s)).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+        foreach (var set in changedSets)
         {
             actual.Sets.TryGetValue(set.Name, out var existing);
-            if (ReferenceEquals(existing, set)) continue;   // unchanged since it was written
             if (existing is null) sb.Append("add set ").Append(T).Append(' ').Append(set.Name).Append(" { ").Append(set.Definition).Append(" }\n");
             var added = existing is null ? set.Elements : set.Elements.Except(existing.Elements);
             changedElements += AppendElements(sb, "add", set, added.OrderBy(e => e, StringComparer.Ordinal));
             afterSets[set.Name] = set with { Elements = (existing?.Elements ?? []).Union(added) };
         }
+
+        var chainsToWrite = desired.Chains.Values.Where(c => !actual.Chains.TryGetValue(c.Name, out var e) || !ReferenceEquals(e, c))
+            .OrderBy(c => c.BaseDefinition is null ? 0 : 1).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
 
         // 2. Maps (empty) and all new chains (empty), so that jumps and gotos resolve whatever the order below.
         foreach (var map in desired.Maps.Values.Where(m => !actual.Maps.ContainsKey(m.Name)).OrderBy(m => m.Name, StringComparer.Ordinal))
@@ -49,7 +53,7 @@ public static class NftablesDelta
             sb.Append("add map ").Append(T).Append(' ').Append(map.Name).Append(" { ").Append(map.Definition).Append(" }\n");
             afterMaps[map.Name] = map with { Elements = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal) };
         }
-        foreach (var chain in desired.Chains.Values.Where(c => !actual.Chains.ContainsKey(c.Name)).OrderBy(c => c.Name, StringComparer.Ordinal))
+        foreach (var chain in chainsToWrite.Where(c => !actual.Chains.ContainsKey(c.Name)).OrderBy(c => c.Name, StringComparer.Ordinal))
         {
             sb.Append("add chain ").Append(T).Append(' ').Append(chain.Name);
             if (chain.BaseDefinition is not null) sb.Append(" { ").Append(chain.BaseDefinition).Append(" }");
@@ -58,10 +62,9 @@ public static class NftablesDelta
 
         // 3. Fill new chains and rewrite changed ones. Non-base chains before base chains, so that traffic is only
         //    dispatched to chains that are complete (all inside one transaction anyway).
-        foreach (var chain in desired.Chains.Values.OrderBy(c => c.BaseDefinition is null ? 0 : 1).ThenBy(c => c.Name, StringComparer.Ordinal))
+        foreach (var chain in chainsToWrite)
         {
             var exists = actual.Chains.TryGetValue(chain.Name, out var existing);
-            if (ReferenceEquals(existing, chain)) continue;
             if (exists && existing!.SameRules(chain))
             {
                 afterChains[chain.Name] = chain;   // same rules: remember the rendered object for the fast path next time
@@ -80,6 +83,7 @@ public static class NftablesDelta
         // 4. Map elements: a changed element is deleted and re-added; a stale one only goes after InSync.
         foreach (var map in desired.Maps.Values.OrderBy(m => m.Name, StringComparer.Ordinal))
         {
+            if (SameElements(afterMaps[map.Name].Elements, map.Elements)) continue;
             var current = afterMaps[map.Name].Elements.ToBuilder();
             foreach (var (key, verdict) in current.ToList().OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
@@ -119,9 +123,9 @@ public static class NftablesDelta
 
         // 6. Set elements no longer wanted (a desired set's content is always complete), then stale sets: last,
         //    because a set can only go once no rule references it.
-        foreach (var set in desired.Sets.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
+        foreach (var set in changedSets)
         {
-            if (!actual.Sets.TryGetValue(set.Name, out var existing) || ReferenceEquals(existing, set)) continue;
+            if (!actual.Sets.TryGetValue(set.Name, out var existing)) continue;
             var removed = existing.Elements.Except(set.Elements);
             changedElements += AppendElements(sb, "delete", set, removed.OrderBy(e => e, StringComparer.Ordinal));
             afterSets[set.Name] = set;
@@ -140,6 +144,10 @@ public static class NftablesDelta
     }
 
     private const int ElementsPerLine = 1000;
+
+    private static bool SameElements(ImmutableDictionary<string, string> actual, ImmutableDictionary<string, string> desired) =>
+        ReferenceEquals(actual, desired)
+        || actual.Count == desired.Count && desired.All(kv => actual.TryGetValue(kv.Key, out var v) && string.Equals(v, kv.Value, StringComparison.Ordinal));
 
     private static int AppendElements(StringBuilder sb, string verb, NftSet set, IEnumerable<string> elements)
     {

@@ -6,13 +6,13 @@ namespace Brindle.Dataplane.Nftables.Tests;
 public sealed class NftElementsTests
 {
     [Fact]
-    public void Normalize_DropsContainedNetsAndDuplicates_SortsByText()
+    public void Normalize_DropsContainedNetsAndDuplicates_SortsByAddress()
     {
         var nets = new[] { "10.0.1.5/32", "10.0.0.0/16", "192.168.1.0/24", "10.0.0.0/16", "192.168.1.7/32", "fd00::1/128", "fd00::/64", "9.9.9.9/32" }.Select(IPNetwork.Parse);
 
         var normalized = NftElements.Normalize(nets).Select(n => n.ToString());
 
-        Assert.Equal(["10.0.0.0/16", "192.168.1.0/24", "9.9.9.9/32", "fd00::/64"], normalized);
+        Assert.Equal(["9.9.9.9/32", "10.0.0.0/16", "192.168.1.0/24", "fd00::/64"], normalized);
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class NftElementsTests
             var expected = nets.Distinct()
                 .Where(n => !nets.Any(o => !o.Equals(n) && o.PrefixLength <= n.PrefixLength && o.Contains(n.BaseAddress)))
                 .Select(n => n.ToString()).Order(StringComparer.Ordinal);
-            Assert.Equal(expected, NftElements.Normalize(nets).Select(n => n.ToString()));
+            Assert.Equal(expected, NftElements.Normalize(nets).Select(n => n.ToString()).Order(StringComparer.Ordinal));
         });
     }
 
