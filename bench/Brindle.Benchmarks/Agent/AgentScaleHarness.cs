@@ -76,7 +76,7 @@ public sealed class AgentScaleHarness : IScaleHarness
                 local.Add(a);
                 remote.Add(b);
             }
-            output.WriteLine($"agent harness: 2 hosts, embedded store (SQLite, watch poll 250 ms), BIRD mesh, {Environment.ProcessorCount} cores, {samples} samples");
+            output.WriteLine($"agent harness: 2 hosts, embedded store (SQLite, inotify-woken watch), BIRD mesh, {Environment.ProcessorCount} cores, {samples} samples");
             output.WriteLine($"WorkloadEndpoint write -> route (after its nft chain) on host A: {Summary(local)}");
             output.WriteLine($"WorkloadEndpoint write -> route in host B's kernel:              {Summary(remote)}");
             return 0;

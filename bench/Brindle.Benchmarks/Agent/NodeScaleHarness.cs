@@ -37,7 +37,7 @@ public sealed class NodeScaleHarness : IScaleHarness
     private const int Apps = 10;
     private static readonly TimeSpan AgentSyncTimeout = TimeSpan.FromSeconds(180);
     private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(10);
-    private const int AgentSamples = 30;
+    private const int AgentSamples = 100;
     private static readonly TimeSpan AgentSampleTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LateIdleStart = TimeSpan.FromSeconds(30);
