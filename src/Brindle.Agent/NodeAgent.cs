@@ -55,6 +55,7 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
     private BgpInputTracker? _bgp;
     private BirdSupervisor? _bird;
     private volatile bool _inSync;
+    private volatile IReadOnlyList<EndpointStatusRecord> _endpointStatuses = [];
     private bool _startupMemoryReleased;
     private volatile string? _error;
     private volatile string? _bgpError;
@@ -149,10 +150,9 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
 
     private async Task DataplaneLoopAsync(CancellationToken ct)
     {
-        var dataplane = new CompositeDataplane([
-            new NftablesDataplane(runner, null, _time, loggers.CreateLogger<NftablesDataplane>()),
-            new RouteDataplane(runner, new ProcSysctlWriter(), null, _time, loggers.CreateLogger<RouteDataplane>()),
-        ]);
+        var nftables = new NftablesDataplane(runner, null, _time, loggers.CreateLogger<NftablesDataplane>());
+        var routes = new RouteDataplane(runner, new ProcSysctlWriter(), null, _time, loggers.CreateLogger<RouteDataplane>());
+        var dataplane = new CompositeDataplane([nftables, routes]);
         // Drift repair every FelixConfiguration nftablesRefreshInterval (or routeRefreshInterval; default 90 s, 0 = off)
         // unless the agent was started with a fixed interval.
         var interval = options.ResyncInterval ?? ConfigUpdate.Default.ResyncInterval;
@@ -193,6 +193,7 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
                     _lastApplyMilliseconds = report.Duration.TotalMilliseconds;
                 }
                 if (report.Changed) Log.Applied(_logger, resync ? "resync" : "apply", report.ChangedObjects, report.Duration.TotalMilliseconds);
+                UpdateEndpointStatuses(nftables, routes);
                 if (!_startupMemoryReleased)
                 {
                     // The first full programming leaves the snapshot's decode and calculation garbage (tens of MB)
@@ -292,6 +293,7 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
     {
         var key = AgentStatusRecord.KeyFor(options.NodeName);
         var leaseId = 0L;
+        var endpointRecords = new Dictionary<string, string>(StringComparer.Ordinal);   // written under the current lease
         while (!ct.IsCancellationRequested)
         {
             try
@@ -300,9 +302,11 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
                 {
                     leaseId = await store.GrantLeaseAsync(options.StatusTtl, ct);
                     leaseChanged(leaseId);
+                    endpointRecords.Clear();
                 }
                 var record = await BuildStatusAsync(ct);
                 await store.PutAsync(key, record.ToJson(), leaseId, ct);
+                await WriteEndpointStatusesAsync(endpointRecords, leaseId, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -314,6 +318,34 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
                 leaseId = 0;
             }
             await WaitAsync(_statusSignal.Reader, options.StatusInterval, ct);   // the interval, or a change of state
+        }
+    }
+
+    /// <summary>Each local workload's status as the drivers now hold it; a change is reported at once.</summary>
+    private void UpdateEndpointStatuses(NftablesDataplane nftables, RouteDataplane routes)
+    {
+        IReadOnlyList<Brindle.Api.WorkloadEndpoint> locals;
+        lock (_gate) locals = _graph!.LocalWorkloadEndpoints();
+        var statuses = EndpointStatusCalculator.Compute(locals, nftables.Actual, nftables.FailClosedChains, routes.Actual);
+        if (statuses.SequenceEqual(_endpointStatuses)) return;
+        _endpointStatuses = statuses;
+        _statusSignal.Writer.TryWrite(true);
+    }
+
+    /// <summary>Writes the endpoint records that changed and deletes those of endpoints that are gone (under the status lease).</summary>
+    private async Task WriteEndpointStatusesAsync(Dictionary<string, string> written, long leaseId, CancellationToken ct)
+    {
+        var desired = _endpointStatuses.ToDictionary(e => EndpointStatusRecord.KeyFor(options.NodeName, e.Namespace, e.Name), e => e.ToJson(), StringComparer.Ordinal);
+        foreach (var (key, json) in desired)
+        {
+            if (written.TryGetValue(key, out var old) && old == json) continue;
+            await store.PutAsync(key, json, leaseId, ct);
+            written[key] = json;
+        }
+        foreach (var key in written.Keys.Where(k => !desired.ContainsKey(k)).ToList())
+        {
+            await store.DeleteAsync(key, cancellationToken: ct);
+            written.Remove(key);
         }
     }
 

@@ -76,6 +76,9 @@ public sealed class CalculationGraph
 
     public int ActivePolicyCount => _activeRules.ActivePolicyCount;
 
+    /// <summary>This node's workload endpoints as the graph holds them now (a snapshot).</summary>
+    public IReadOnlyList<WorkloadEndpoint> LocalWorkloadEndpoints() => [.. _localEndpoints.Values.Select(v => v.Endpoint).OfType<WorkloadEndpoint>()];
+
     public int ActiveProfileCount => _activeRules.ActiveProfileCount;
 
     public int ActiveIPSetCount => _ipSets.ActiveSetCount;

@@ -126,12 +126,15 @@ internal static class NodeCommands
             var directory = parseResult.GetValue(stateDir) ?? AgentOptions.DefaultStateDirectory(nodeName);
 
             AgentStatusRecord? record = null;
+            IReadOnlyList<EndpointStatusRecord> endpoints = [];
             string? datastoreProblem = null;
             try
             {
                 await using var store = await CliDatastore.OpenAsync(console, parseResult, cancellationToken);
                 var kv = await store.GetAsync(AgentStatusRecord.KeyFor(nodeName), cancellationToken);
                 record = kv is null ? null : AgentStatusRecord.FromJson(kv.Value);
+                var listed = await store.ListAsync(EndpointStatusRecord.NodePrefix(nodeName), cancellationToken);
+                endpoints = [.. listed.Items.Select(i => EndpointStatusRecord.FromJson(i.Value)).OfType<EndpointStatusRecord>()];
             }
             catch (DatastoreException e)
             {
@@ -162,8 +165,8 @@ internal static class NodeCommands
                     (datastoreProblem is null ? "" : $" ({datastoreProblem})") + $" and no BIRD socket at {instance.SocketPath}");
             }
             await console.Out.WriteAsync(format == "json"
-                ? NodeStatusView.Json(nodeName, record, sessions ?? [], source)
-                : NodeStatusView.Table(nodeName, record, sessions ?? [], source, DateTimeOffset.UtcNow));
+                ? NodeStatusView.Json(nodeName, record, endpoints, sessions ?? [], source)
+                : NodeStatusView.Table(nodeName, record, endpoints, sessions ?? [], source, DateTimeOffset.UtcNow));
             return ExitCodes.Success;
         });
         return command;
@@ -191,7 +194,7 @@ internal static class NodeStatusView
 {
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static string Table(string node, AgentStatusRecord? record, IReadOnlyList<BgpPeerStatus> sessions, string source, DateTimeOffset now)
+    public static string Table(string node, AgentStatusRecord? record, IReadOnlyList<EndpointStatusRecord> endpoints, IReadOnlyList<BgpPeerStatus> sessions, string source, DateTimeOffset now)
     {
         var text = new System.Text.StringBuilder();
         if (record is null)
@@ -208,18 +211,28 @@ internal static class NodeStatusView
             if (record.Error is not null) text.Append("Dataplane error: ").Append(record.Error).Append('\n');
             if (record.BgpError is not null) text.Append("BGP configuration error: ").Append(record.BgpError).Append('\n');
         }
+        if (endpoints.Count > 0)
+        {
+            int Count(EndpointState state) => endpoints.Count(e => e.Status == state);
+            text.Append(CultureInfo.InvariantCulture, $"Workloads: {Count(EndpointState.Up)} up, {Count(EndpointState.Pending)} pending, {Count(EndpointState.Error)} error\n");
+            foreach (var e in endpoints.Where(e => e.Status != EndpointState.Up))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {e.Status.ToString().ToLowerInvariant()}  {e.Namespace}/{e.Name} ({e.Interface}): {e.Reason}\n");
+            }
+        }
         text.Append('\n');
         if (sessions.Count == 0) text.Append("No BGP sessions.\n");
         else text.Append(BgpStatusTableRenderer.Render(sessions)).Append(source == "datastore" ? "(sessions as the agent last reported them)\n" : "");
         return text.ToString();
     }
 
-    public static string Json(string node, AgentStatusRecord? record, IReadOnlyList<BgpPeerStatus> sessions, string source)
+    public static string Json(string node, AgentStatusRecord? record, IReadOnlyList<EndpointStatusRecord> endpoints, IReadOnlyList<BgpPeerStatus> sessions, string source)
     {
         var view = new
         {
             node,
             agent = record is null ? (JsonElement?)null : JsonDocument.Parse(record.ToJson()).RootElement,
+            workloads = endpoints.Select(e => JsonDocument.Parse(e.ToJson()).RootElement),
             bgpSource = source,
             bgp = sessions.Select(s => new
             {

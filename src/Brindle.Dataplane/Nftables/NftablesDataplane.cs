@@ -37,6 +37,9 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
     /// <summary>The state last written or read back (null until the first apply); for status and tests.</summary>
     public NftTableState? Actual => _actual;
 
+    /// <summary>Endpoint chains (as last rendered) that drop everything because a policy or profile they use cannot be programmed.</summary>
+    public IReadOnlySet<string> FailClosedChains => _renderer.FailClosedChains;
+
     /// <summary>The last script applied (empty if none); for logs and tests.</summary>
     public string LastScript { get; private set; } = "";
 

@@ -27,7 +27,11 @@ public sealed class NftablesRenderer
     // Caches keyed by the identity of the inputs (messages and states are immutable and replaced on change), so
     // an apply after one changed policy re-renders and re-hashes only that policy's chains.
     private readonly Dictionary<string, (object Input, int Version, ConfigUpdate Config, NftChain? Chain)> _ruleChains = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (object Input, int Version, ConfigUpdate Config, NftChain Chain)> _endpointChains = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (object Input, int Version, ConfigUpdate Config, NftChain Chain, bool FailClosed)> _endpointChains = new(StringComparer.Ordinal);
+    private HashSet<string> _failClosed = new(StringComparer.Ordinal);
+
+    /// <summary>Endpoint chains of the last render that drop everything because a policy or profile they need is missing or cannot be rendered.</summary>
+    public IReadOnlySet<string> FailClosedChains => _failClosed;
     private readonly Dictionary<string, (IPSetState Input, NftSet Set)> _sets = new(StringComparer.Ordinal);
     private HashSet<string> _usable = new(StringComparer.Ordinal);
     private int _usableVersion;
@@ -120,14 +124,17 @@ public sealed class NftablesRenderer
         }
         bool Usable(string chain) => usable.Contains(chain);
 
-        NftChain CachedEndpointChain(string name, object input, Func<NftChain> render)
+        var failClosed = new HashSet<string>(StringComparer.Ordinal);
+        NftChain CachedEndpointChain(string name, object input, Func<(NftChain, bool)> render)
         {
             if (!_endpointChains.TryGetValue(name, out var cached) || !ReferenceEquals(cached.Input, input)
                 || cached.Version != _usableVersion || !ReferenceEquals(cached.Config, config))
             {
-                cached = (input, _usableVersion, config, render());
+                var (chain, closed) = render();
+                cached = (input, _usableVersion, config, chain, closed);
                 _endpointChains[name] = cached;
             }
+            if (cached.FailClosed) failClosed.Add(name);
             return cached.Chain;
         }
 
@@ -192,6 +199,7 @@ public sealed class NftablesRenderer
             .Add($"ip6 saddr @{NftNames.MasqPools6} ip6 daddr != @{NftNames.AllPools6} masquerade")
             .Build());
 
+        _failClosed = failClosed;
         return new NftTableState(true, chains.ToImmutable(), sets.ToImmutable(), maps.ToImmutable());
     }
 
@@ -210,7 +218,7 @@ public sealed class NftablesRenderer
     }
 
     /// <summary>One endpoint's chain for one direction: preamble, tiers, profiles, final drop.</summary>
-    private static NftChain EndpointChain(string name, IEnumerable<string> preamble, ValueList<TierInfo> tiers, ValueList<string> profiles, bool inbound, Func<string, bool> usable)
+    private static (NftChain Chain, bool FailClosed) EndpointChain(string name, IEnumerable<string> preamble, ValueList<TierInfo> tiers, ValueList<string> profiles, bool inbound, Func<string, bool> usable)
     {
         var builder = new NftChainBuilder(name).AddRange(preamble);
         var applicable = tiers.Where(t => !(inbound ? t.IngressPolicies : t.EgressPolicies).IsEmpty).ToList();
@@ -219,7 +227,7 @@ public sealed class NftablesRenderer
         if (!policyChains.Concat(profileChains).All(usable))
         {
             // Fail closed: a policy or profile this endpoint needs is missing or cannot be rendered.
-            return builder.Add("drop").Build();
+            return (builder.Add("drop").Build(), true);
         }
 
         var pass = $"0x{NftRuleRenderer.PassMark:x}";
@@ -236,7 +244,7 @@ public sealed class NftablesRenderer
             if (tier.DefaultAction == TierDefaultAction.Deny) builder.Add($"meta mark & {pass} == 0 drop");   // end-of-tier drop
         }
         foreach (var profile in profileChains) builder.Add($"jump {profile}");
-        return builder.Add("drop").Build();   // nothing allowed it: default deny
+        return (builder.Add("drop").Build(), false);   // nothing allowed it: default deny
     }
 
     private static void AddPoolSet(ImmutableDictionary<string, NftSet>.Builder sets, string name, int version, IEnumerable<IPPoolUpdate> pools)

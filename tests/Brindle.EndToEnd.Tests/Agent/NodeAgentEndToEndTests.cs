@@ -65,6 +65,17 @@ public sealed class NodeAgentEndToEndTests
             return code == 0 && output.Split("Established").Length - 1 == 2 && output.Contains("in sync", StringComparison.Ordinal);
         }), "node status should show two Established mesh sessions\n" + (await AgentProcess.RunCliAsync(null, db, "node", "status", "--name", "n1", "--state-dir", cluster.StateDir(1))).Output);
 
+        // Per-workload status in the datastore: both of n1's workloads are up (their chains and routes are in its kernel).
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            var (code, output) = await AgentProcess.RunCliAsync(null, db, "node", "status", "--name", "n1", "--state-dir", cluster.StateDir(1), "-o", "json");
+            if (code != 0) return false;
+            using var doc = System.Text.Json.JsonDocument.Parse(output);
+            var workloads = doc.RootElement.GetProperty("workloads").EnumerateArray().ToList();
+            return workloads.Count == 2 && workloads.All(w => w.GetProperty("status").GetString() == "up");
+        }), "node status should list n1's two workloads as up\n" + (await AgentProcess.RunCliAsync(null, db, "node", "status", "--name", "n1", "--state-dir", cluster.StateDir(1), "-o", "json")).Output);
+        Assert.Contains("Workloads: 2 up, 0 pending, 0 error", (await AgentProcess.RunCliAsync(null, db, "node", "status", "--name", "n1", "--state-dir", cluster.StateDir(1))).Output, StringComparison.Ordinal);
+
         // Drift: a workload route deleted by hand comes back at the next periodic resync (FelixConfiguration above: 5 s).
         (await cluster.Bed.ExecAsync(cluster.Node(1), "ip", "route", "del", "10.65.0.1/32")).EnsureSuccess(CommandSpec.Of("ip", "route", "del", "10.65.0.1/32"));
         Assert.False(await Probe.TcpAsync(local, webIp, Port), "without its route the web workload is unreachable");
