@@ -47,20 +47,29 @@ public sealed record AgentStatusRecord(
 
     public static string KeyFor(string node) => Prefix + node;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    public string ToJson() => StatusJson.Serialize(this);
+
+    public static AgentStatusRecord? FromJson(string json) => StatusJson.Deserialize<AgentStatusRecord>(json);
+}
+
+/// <summary>The JSON of the status records: web casing, kebab-case enums, nulls left out; unreadable text is null.</summary>
+internal static class StatusJson
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = false,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
-    public static AgentStatusRecord? FromJson(string json)
+    public static T? Deserialize<T>(string json)
+        where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize<AgentStatusRecord>(json, Json);
+            return JsonSerializer.Deserialize<T>(json, Options);
         }
         catch (JsonException)
         {

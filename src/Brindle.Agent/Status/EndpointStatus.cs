@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Brindle.Api;
 using Brindle.Dataplane.Nftables;
 using Brindle.Dataplane.Routes;
@@ -32,26 +30,9 @@ public sealed record EndpointStatusRecord(string Namespace, string Name, string 
 
     public static string KeyFor(string node, string ns, string name) => NodePrefix(node) + ns + "/" + name;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = false,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    public string ToJson() => StatusJson.Serialize(this);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
-
-    public static EndpointStatusRecord? FromJson(string json)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<EndpointStatusRecord>(json, Json);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static EndpointStatusRecord? FromJson(string json) => StatusJson.Deserialize<EndpointStatusRecord>(json);
 }
 
 /// <summary>Derives each local workload's status from what the dataplane drivers hold after an apply (pure).</summary>
