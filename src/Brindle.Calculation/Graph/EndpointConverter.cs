@@ -28,6 +28,7 @@ internal static class EndpointConverter
     /// <summary>Label parents: the listed profiles in order, then the namespace profile (which carries the <c>pcns.</c> labels).</summary>
     public static IReadOnlyList<string> Parents(EquatableArray<string> profiles, string? ns)
     {
+        if (profiles.IsEmpty) return ns is null ? [] : NamespaceOnlyParents.GetOrAdd(ns, static n => [NamespaceProfile(n)]);   // the common case, shared
         var parents = profiles.Distinct(StringComparer.Ordinal).ToList();
         if (ns is not null && !parents.Contains(NamespaceProfile(ns))) parents.Add(NamespaceProfile(ns));
         return parents;
@@ -115,6 +116,14 @@ internal static class EndpointConverter
         return result;
     }
 
-    private static Dictionary<string, string> Copy(EquatableMap<string> labels) =>
-        labels.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+    // Read-only arrays, one per namespace (bounded by the number of namespaces ever seen).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> NamespaceOnlyParents = new(StringComparer.Ordinal);
+
+    /// <summary>A copy with room for the automatic labels added next.</summary>
+    private static Dictionary<string, string> Copy(EquatableMap<string> labels)
+    {
+        var copy = new Dictionary<string, string>(labels.Count + 3, StringComparer.Ordinal);
+        foreach (var (key, value) in labels) copy[key] = value;
+        return copy;
+    }
 }

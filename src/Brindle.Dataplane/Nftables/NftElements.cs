@@ -35,9 +35,11 @@ public static class NftElements
     }
 
     /// <summary>Elements of the nft set for one IP version of an IP set.</summary>
-    public static IEnumerable<string> For(IEnumerable<IPSetMember> members, IPSetType type, int version)
+    /// <param name="networks">Whether any member of this version is a network: without one there is nothing to reduce.</param>
+    public static IEnumerable<string> For(IEnumerable<IPSetMember> members, IPSetType type, int version, bool networks = true)
     {
         var ofVersion = members.Where(m => NftRuleRenderer.Version(m.Net) == version);
+        if (type == IPSetType.Nets && !networks) return ofVersion.Select(m => m.Net.ToString());   // members are distinct
         if (type == IPSetType.Nets) return Normalize(ofVersion.Select(m => m.Net)).Select(n => n.ToString());
         // Named-port members are exact addresses with protocol and port (no intervals).
         return ofVersion.Where(m => m.Protocol is not null && m.Port is not null)

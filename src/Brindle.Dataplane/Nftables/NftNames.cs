@@ -69,6 +69,17 @@ public static class NftNames
             if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')) { clean = false; break; }
         }
         if (clean && id.Length <= MaxIdLength && id.Length > 0) return id;
+        if (Hashed.TryGetValue(id, out var known)) return known;
+        if (Hashed.Count >= MaxHashedNames) Hashed.Clear();   // bounded: ids of deleted objects do not pile up
+        return Hashed[id] = Sanitised(id);
+    }
+
+    // Names that needed a hash (SHA-256), remembered: every render names each policy chain once per endpoint using it.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Hashed = new(StringComparer.Ordinal);
+    private const int MaxHashedNames = 100_000;
+
+    private static string Sanitised(string id)
+    {
         var sb = new StringBuilder(MaxIdLength + 12);
         foreach (var c in id.AsSpan(0, Math.Min(id.Length, MaxIdLength - 12)))
         {

@@ -66,7 +66,7 @@ public sealed class NftablesRenderer
                 {
                     var type = v == 4 ? "ipv4_addr" : "ipv6_addr";
                     var definition = named ? $"type {type} . inet_proto . inet_service;" : networks ? $"type {type}; flags interval;" : $"type {type};";
-                    cached = (set, new NftSet(name, definition, [.. NftElements.For(set.Members, set.Type, v)]));
+                    cached = (set, new NftSet(name, definition, [.. NftElements.For(set.Members, set.Type, v, networks)]));
                     _sets[name] = cached;
                 }
                 sets[name] = cached.Set;

@@ -39,6 +39,9 @@ public sealed partial class RouteDataplane(ICommandRunner runner, ISysctlWriter 
 
     public void OnUpdate(DataplaneMessage message)
     {
+        // Routes need workloads, routes, pools and configuration; IP sets, policies and profiles are nftables' alone
+        // (an initial snapshot's IP sets hold every address of the cluster: not worth a second copy).
+        if (message is IPSetUpdate or IPSetDeltaUpdate or IPSetRemove or ActivePolicyUpdate or ActivePolicyRemove or ActiveProfileUpdate or ActiveProfileRemove) return;
         if (_model.OnUpdate(message)) _dirty = true;
     }
 

@@ -76,14 +76,15 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
 
     /// <summary>
     /// As <see cref="UpdateItem(TItemId, IReadOnlyDictionary{string, string}, IReadOnlyList{string}?)"/>, keeping
-    /// <paramref name="labels"/> itself instead of a copy: the caller must never change it afterwards (it may hand
-    /// the same dictionary to several indexes). Saves a copy per item on large snapshots.
+    /// <paramref name="labels"/> (and <paramref name="parentIds"/> when it is an array) itself instead of a copy: the
+    /// caller must never change them afterwards (it may hand the same objects to several indexes or items). Saves the
+    /// copies per item on large snapshots.
     /// </summary>
     public void UpdateItem(TItemId id, Dictionary<string, string> labels, IReadOnlyList<string>? parentIds, bool share)
     {
         ArgumentNullException.ThrowIfNull(labels);
         if (!share || !ReferenceEquals(labels.Comparer, StringComparer.Ordinal)) labels = new Dictionary<string, string>(labels, StringComparer.Ordinal);
-        var parents = parentIds is null or { Count: 0 } ? [] : parentIds.ToArray();
+        var parents = parentIds is null or { Count: 0 } ? [] : share && parentIds is string[] given ? given : parentIds.ToArray();
         if (!_items.TryGetValue(id, out var item))
         {
             item = new ItemState();
@@ -171,7 +172,10 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     private Dictionary<string, string> Effective(ItemState item)
     {
         if (item.Parents.Length == 0) return item.Own;
-        var effective = new Dictionary<string, string>(item.Own, StringComparer.Ordinal);
+        var inherited = 0;
+        foreach (var parentId in item.Parents) inherited += _parents[parentId].Labels?.Count ?? 0;
+        var effective = new Dictionary<string, string>(item.Own.Count + inherited, StringComparer.Ordinal);
+        foreach (var (key, value) in item.Own) effective[key] = value;
         foreach (var parentId in item.Parents)
         {
             if (_parents[parentId].Labels is not { } labels) continue;
