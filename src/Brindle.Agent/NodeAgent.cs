@@ -158,6 +158,7 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
         var interval = options.ResyncInterval ?? ConfigUpdate.Default.ResyncInterval;
         var lastResync = _time.GetUtcNow();
         var resyncNeeded = false;
+        var startupCollected = false;
         while (!ct.IsCancellationRequested)
         {
             // Before InSync nothing is applied, so only a signal (more updates, InSync) is worth waking for.
@@ -177,6 +178,13 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
                 if (message is ConfigUpdate config && options.ResyncInterval is null) interval = config.ResyncInterval;
             }
             if (!_inSync) continue;   // the first apply carries the whole snapshot and InSync
+            if (!startupCollected)
+            {
+                // Before the first programming renders the whole table: drop the snapshot's decode and calculation
+                // garbage first, so the start-up peak is the state plus one rendering, not plus everything before it.
+                startupCollected = true;
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            }
             var resync = resyncNeeded || _time.GetUtcNow() >= nextResync;
             var started = _metrics.ApplyStarting();
             try

@@ -111,7 +111,12 @@ public static class NftablesDelta
                 sb.Append("delete map ").Append(T).Append(' ').Append(name).Append('\n');
                 afterMaps.Remove(name);
             }
-            var staleChains = actual.Chains.Keys.Where(n => !desired.Chains.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
+            // Every desired chain is either new or in actual, so actual holds a stale one exactly when it has more than
+            // desired minus the new ones: the common case (none) needs no scan of a table of thousands of chains.
+            var newChains = chainsToWrite.Count(c => !actual.Chains.ContainsKey(c.Name));
+            var staleChains = actual.Chains.Count == desired.Chains.Count - newChains
+                ? []
+                : actual.Chains.Keys.Where(n => !desired.Chains.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
             foreach (var name in staleChains) sb.Append("flush chain ").Append(T).Append(' ').Append(name).Append('\n');
             foreach (var name in staleChains)
             {
@@ -132,7 +137,9 @@ public static class NftablesDelta
         }
         if (deleteStale)
         {
-            foreach (var name in actual.Sets.Keys.Where(n => !desired.Sets.ContainsKey(n)).Order(StringComparer.Ordinal))
+            var newSets = changedSets.Count(set => !actual.Sets.ContainsKey(set.Name));
+            IEnumerable<string> staleSets = actual.Sets.Count == desired.Sets.Count - newSets ? [] : actual.Sets.Keys.Where(n => !desired.Sets.ContainsKey(n)).Order(StringComparer.Ordinal);
+            foreach (var name in staleSets)
             {
                 sb.Append("delete set ").Append(T).Append(' ').Append(name).Append('\n');
                 afterSets.Remove(name);
