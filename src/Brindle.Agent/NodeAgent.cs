@@ -56,7 +56,6 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
     private BirdSupervisor? _bird;
     private volatile bool _inSync;
     private volatile IReadOnlyList<EndpointStatusRecord> _endpointStatuses = [];
-    private bool _startupMemoryReleased;
     private volatile string? _error;
     private volatile string? _bgpError;
     private DateTimeOffset? _lastApply;
@@ -158,7 +157,7 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
         var interval = options.ResyncInterval ?? ConfigUpdate.Default.ResyncInterval;
         var lastResync = _time.GetUtcNow();
         var resyncNeeded = false;
-        var startupCollected = false;
+        bool startupCollected = false, startupReleased = false;
         while (!ct.IsCancellationRequested)
         {
             // Before InSync nothing is applied, so only a signal (more updates, InSync) is worth waking for.
@@ -202,11 +201,11 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
                 }
                 if (report.Changed) Log.Applied(_logger, resync ? "resync" : "apply", report.ChangedObjects, report.Duration.TotalMilliseconds);
                 UpdateEndpointStatuses(nftables, routes);
-                if (!_startupMemoryReleased)
+                if (!startupReleased)
                 {
                     // The first full programming leaves the snapshot's decode and calculation garbage (tens of MB)
                     // committed; one compacting collection hands it back to the OS instead of carrying it forever.
-                    _startupMemoryReleased = true;
+                    startupReleased = true;
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 }
                 Applied?.Invoke(report);
