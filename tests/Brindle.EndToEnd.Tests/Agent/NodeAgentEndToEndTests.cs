@@ -55,7 +55,8 @@ public sealed class NodeAgentEndToEndTests
         Assert.True(await EventuallyAsync(() => Probe.TcpAsync(local, webIp, Port)), "same-host client -> web should be allowed\n" + cluster.Logs());
         Assert.True(await EventuallyAsync(() => Probe.TcpAsync(remote, webIp, Port)), "n2 client -> n1 web should be allowed\n" + cluster.Logs());
         Assert.True(await EventuallyAsync(() => Probe.TcpAsync(third, webIp, Port)), "n3 client -> n1 web should be allowed\n" + cluster.Logs());
-        Assert.True(await Probe.PingAsync(other, IPAddress.Parse("10.65.2.1")), "n2 other -> n3 client ping (no policy, profile allows) should pass");
+        // n2 <-> n3 routes travel over BGP independently of the n1 checks above: wait for them too.
+        Assert.True(await EventuallyAsync(() => Probe.PingAsync(other, IPAddress.Parse("10.65.2.1"))), "n2 other -> n3 client ping (no policy, profile allows) should pass\n" + cluster.Logs());
         Assert.False(await Probe.TcpAsync(other, webIp, Port), "n2 other -> n1 web must be denied by the policy");
 
         // BGP: every session Established, as node status shows it.
