@@ -10,7 +10,9 @@ namespace Brindle.Policy;
 /// Cost: each selector is indexed by the label key/values it requires (<see cref="LabelRestriction"/>), and items by
 /// their effective key/values, so an item change re-evaluates only selectors filed under the item's own label values
 /// (plus selectors that cannot be indexed, such as <c>all()</c> or <c>!has(k)</c>), and a selector change evaluates
-/// only items holding a value it requires. Neither depends on the total number of items or selectors.
+/// only items holding a value it requires. Neither depends on the total number of items or selectors. Items with equal
+/// own labels and parents share a label class whose effective labels and matching selectors are computed once (until a
+/// parent's labels or any selector change), so a snapshot of many replicas costs a few label evaluations per class.
 /// Invariant: the reported match set always equals "selector.Matches(effective labels)" for every pair.
 /// Not thread-safe; used from one calculation thread.
 /// </remarks>
@@ -27,6 +29,9 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     private readonly KeyValueIndex<TItemId> _itemsByValue = new();
     private readonly HashSet<TSelectorId> _candidateSelectors = [];
     private readonly List<TItemId> _candidateItems = [];
+    private readonly Dictionary<ClassKey, LabelClass> _classes = [];
+    private long _selectorsVersion;
+    private long _parentsVersion;
 
     public int SelectorCount => _selectors.Count;
 
@@ -46,6 +51,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
             existing = new SelectorState();
             _selectors[id] = existing;
         }
+        _selectorsVersion++;
         existing.Selector = selector;
         existing.Plan = IndexPlan.For(selector);
         File(id, existing.Plan);
@@ -62,6 +68,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     public void DeleteSelector(TSelectorId id)
     {
         if (!_selectors.TryGetValue(id, out var state)) return;
+        _selectorsVersion++;
         foreach (var itemId in state.Matches.ToList()) Stop(id, state, itemId, _items[itemId]);
         Unfile(id, state.Plan);
         _selectors.Remove(id);
@@ -92,10 +99,16 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         }
         else
         {
-            foreach (var parentId in item.Parents) ReleaseParent(parentId, id);
+            foreach (var parentId in item.Class!.Parents) ReleaseParent(parentId, id);
         }
-        item.Own = labels;
-        item.Parents = parents;
+        var key = new ClassKey(labels, parents);
+        if (!_classes.TryGetValue(key, out var labelClass)) _classes[key] = labelClass = new LabelClass(labels, parents);
+        if (!ReferenceEquals(item.Class, labelClass))
+        {
+            if (item.Class is { } old) ReleaseClass(old);
+            labelClass.Members++;
+            item.Class = labelClass;
+        }
         foreach (var parentId in parents) Parent(parentId).Children.Add(id);
         Recalculate(id, item);
     }
@@ -105,7 +118,8 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         if (!_items.TryGetValue(id, out var item)) return;
         foreach (var selectorId in item.Matches.ToList()) Stop(selectorId, _selectors[selectorId], id, item);
         foreach (var (key, value) in item.Effective) _itemsByValue.Remove(key, value, id);
-        foreach (var parentId in item.Parents) ReleaseParent(parentId, id);
+        foreach (var parentId in item.Class!.Parents) ReleaseParent(parentId, id);
+        ReleaseClass(item.Class);
         _items.Remove(id);
     }
 
@@ -115,6 +129,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         ArgumentNullException.ThrowIfNull(parentId);
         var parent = Parent(parentId);
         parent.Labels = labels is null ? null : new Dictionary<string, string>(labels, StringComparer.Ordinal);
+        _parentsVersion++;
         foreach (var child in parent.Children.ToList()) Recalculate(child, _items[child]);
         if (parent.Labels is null && parent.Children.Count == 0) _parents.Remove(parentId);
     }
@@ -136,19 +151,63 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
 
     private void Recalculate(TItemId id, ItemState item)
     {
-        var effective = Effective(item);
-        foreach (var (key, value) in item.Effective)
+        var labelClass = item.Class!;
+        var effective = EffectiveOf(labelClass);
+        if (!ReferenceEquals(effective, item.Effective))
         {
-            if (!effective.TryGetValue(key, out var v) || !string.Equals(v, value, StringComparison.Ordinal)) _itemsByValue.Remove(key, value, id);
+            foreach (var (key, value) in item.Effective)
+            {
+                if (!effective.TryGetValue(key, out var v) || !string.Equals(v, value, StringComparison.Ordinal)) _itemsByValue.Remove(key, value, id);
+            }
+            foreach (var (key, value) in effective)
+            {
+                if (!item.Effective.TryGetValue(key, out var v) || !string.Equals(v, value, StringComparison.Ordinal)) _itemsByValue.Add(key, value, id);
+            }
+            item.Effective = effective;
         }
-        foreach (var (key, value) in effective)
-        {
-            if (!item.Effective.TryGetValue(key, out var v) || !string.Equals(v, value, StringComparison.Ordinal)) _itemsByValue.Add(key, value, id);
-        }
-        item.Effective = effective;
 
-        // Candidates: selectors filed under one of the item's key/values or keys, the unindexable ones, and the
-        // ones matching now (they may stop). No other selector can match these labels.
+        var matching = MatchingOf(labelClass, effective);
+        if (item.Matches.Count > 0)
+        {
+            foreach (var selectorId in item.Matches.ToList())
+            {
+                if (!matching.Contains(selectorId)) Stop(selectorId, _selectors[selectorId], id, item);
+            }
+        }
+        foreach (var selectorId in matching)
+        {
+            if (!item.Matches.Contains(selectorId)) Start(selectorId, _selectors[selectorId], id, item);
+        }
+    }
+
+    /// <summary>A class's effective labels, computed once per class until a parent's labels change.</summary>
+    private Dictionary<string, string> EffectiveOf(LabelClass labelClass)
+    {
+        if (labelClass.Parents.Length == 0) return labelClass.Own;
+        if (labelClass.Effective is { } cached && labelClass.EffectiveVersion == _parentsVersion) return cached;
+        var inherited = 0;
+        foreach (var parentId in labelClass.Parents) inherited += _parents[parentId].Labels?.Count ?? 0;
+        var effective = new Dictionary<string, string>(labelClass.Own.Count + inherited, StringComparer.Ordinal);
+        foreach (var (key, value) in labelClass.Own) effective[key] = value;
+        foreach (var parentId in labelClass.Parents)
+        {
+            if (_parents[parentId].Labels is not { } labels) continue;
+            foreach (var (key, value) in labels) effective.TryAdd(key, value);
+        }
+        // An unchanged result keeps the old object, so items of the class skip their index update.
+        if (labelClass.Effective is { } previous && SameLabels(previous, effective)) effective = previous;
+        labelClass.Effective = effective;
+        labelClass.EffectiveVersion = _parentsVersion;
+        return effective;
+    }
+
+    /// <summary>
+    /// Every selector that matches these effective labels, computed once per class until a selector changes. Candidates:
+    /// selectors filed under one of the labels' key/values or keys, and the unindexable ones; no other can match.
+    /// </summary>
+    private HashSet<TSelectorId> MatchingOf(LabelClass labelClass, Dictionary<string, string> effective)
+    {
+        if (labelClass.Matching is { } cached && labelClass.MatchingVersion == _selectorsVersion && ReferenceEquals(labelClass.MatchingEffective, effective)) return cached;
         _candidateSelectors.Clear();
         foreach (var (key, value) in effective)
         {
@@ -156,32 +215,30 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
             if (_selectorsByKey.TryGetValue(key, out var byKey)) _candidateSelectors.UnionWith(byKey);
         }
         _candidateSelectors.UnionWith(_unindexedSelectors);
-        foreach (var selectorId in item.Matches.ToList())
-        {
-            var state = _selectors[selectorId];
-            if (!_candidateSelectors.Contains(selectorId) || !state.Selector.Matches(effective)) Stop(selectorId, state, id, item);
-        }
+        var matching = new HashSet<TSelectorId>();
         foreach (var selectorId in _candidateSelectors)
         {
-            if (item.Matches.Contains(selectorId)) continue;
-            var state = _selectors[selectorId];
-            if (state.Selector.Matches(effective)) Start(selectorId, state, id, item);
+            if (_selectors[selectorId].Selector.Matches(effective)) matching.Add(selectorId);
         }
+        labelClass.Matching = matching;
+        labelClass.MatchingVersion = _selectorsVersion;
+        labelClass.MatchingEffective = effective;
+        return matching;
     }
 
-    private Dictionary<string, string> Effective(ItemState item)
+    private static bool SameLabels(Dictionary<string, string> a, Dictionary<string, string> b)
     {
-        if (item.Parents.Length == 0) return item.Own;
-        var inherited = 0;
-        foreach (var parentId in item.Parents) inherited += _parents[parentId].Labels?.Count ?? 0;
-        var effective = new Dictionary<string, string>(item.Own.Count + inherited, StringComparer.Ordinal);
-        foreach (var (key, value) in item.Own) effective[key] = value;
-        foreach (var parentId in item.Parents)
+        if (a.Count != b.Count) return false;
+        foreach (var (key, value) in a)
         {
-            if (_parents[parentId].Labels is not { } labels) continue;
-            foreach (var (key, value) in labels) effective.TryAdd(key, value);
+            if (!b.TryGetValue(key, out var other) || !string.Equals(value, other, StringComparison.Ordinal)) return false;
         }
-        return effective;
+        return true;
+    }
+
+    private void ReleaseClass(LabelClass labelClass)
+    {
+        if (--labelClass.Members == 0) _classes.Remove(new ClassKey(labelClass.Own, labelClass.Parents));
     }
 
     private List<TItemId> CandidateItems(IndexPlan plan)
@@ -278,13 +335,63 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
 
     private sealed class ItemState
     {
-        public Dictionary<string, string> Own { get; set; } = [];
-
-        public string[] Parents { get; set; } = [];
+        public LabelClass? Class { get; set; }
 
         public Dictionary<string, string> Effective { get; set; } = [];
 
         public HashSet<TSelectorId> Matches { get; } = [];
+    }
+
+    /// <summary>
+    /// Items with equal own labels and parents (typically the replicas of one workload) share a class: its effective
+    /// labels and the selectors they match are computed once for all of them.
+    /// </summary>
+    private sealed class LabelClass(Dictionary<string, string> own, string[] parents)
+    {
+        public Dictionary<string, string> Own { get; } = own;
+
+        public string[] Parents { get; } = parents;
+
+        public int Members { get; set; }
+
+        public Dictionary<string, string>? Effective { get; set; }
+
+        public long EffectiveVersion { get; set; } = -1;
+
+        public HashSet<TSelectorId>? Matching { get; set; }
+
+        public long MatchingVersion { get; set; } = -1;
+
+        public Dictionary<string, string>? MatchingEffective { get; set; }
+    }
+
+    /// <summary>Content equality of own labels and (ordered) parents.</summary>
+    private readonly struct ClassKey : IEquatable<ClassKey>
+    {
+        private readonly int _hash;
+
+        public ClassKey(Dictionary<string, string> own, string[] parents)
+        {
+            Own = own;
+            Parents = parents;
+            var labels = 0;
+            foreach (var (key, value) in own) labels ^= HashCode.Combine(StringComparer.Ordinal.GetHashCode(key), StringComparer.Ordinal.GetHashCode(value));
+            var hash = new HashCode();
+            hash.Add(labels);
+            foreach (var parent in parents) hash.Add(parent, StringComparer.Ordinal);
+            _hash = hash.ToHashCode();
+        }
+
+        public Dictionary<string, string> Own { get; }
+
+        public string[] Parents { get; }
+
+        public bool Equals(ClassKey other) =>
+            _hash == other._hash && Parents.AsSpan().SequenceEqual(other.Parents) && (ReferenceEquals(Own, other.Own) || SameLabels(Own, other.Own));
+
+        public override bool Equals(object? obj) => obj is ClassKey other && Equals(other);
+
+        public override int GetHashCode() => _hash;
     }
 
     private sealed class ParentState
