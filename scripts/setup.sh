@@ -11,6 +11,7 @@ PACKAGES=(
   dnsmasq-base containernetworking-plugins
   hyperfine                    # benchmarks (whole-command timings)
   ca-certificates
+  curl                         # the README's health and metrics examples (/readiness, /metrics)
 )
 
 missing=()
