@@ -7,12 +7,12 @@ namespace Brindle.Policy;
 /// An item's effective labels are its own labels, then each parent's labels in order for keys not yet set (Calico's
 /// rule: own labels win, then the first parent that has the key) — e.g. a workload endpoint over its namespace profile.
 /// Outputs: <c>matchStarted(selector, item)</c> and <c>matchStopped(selector, item)</c>, stops before starts within one call.
-/// Cost: each selector is indexed by the label key/values it requires (<see cref="LabelRestriction"/>), and items by
-/// their effective key/values, so an item change re-evaluates only selectors filed under the item's own label values
-/// (plus selectors that cannot be indexed, such as <c>all()</c> or <c>!has(k)</c>), and a selector change evaluates
-/// only items holding a value it requires. Neither depends on the total number of items or selectors. Items with equal
-/// own labels and parents share a label class whose effective labels and matching selectors are computed once (until a
-/// parent's labels or any selector change), so a snapshot of many replicas costs a few label evaluations per class.
+/// Cost: each selector is indexed by the label key/values it requires (<see cref="LabelRestriction"/>). Items with
+/// equal own labels and parents share a label class, and classes (not items) are indexed by their effective
+/// key/values: a class's effective labels and matching selectors are computed once (until a parent's labels or any
+/// selector change), an item change costs a class lookup plus the match diff, and a selector change evaluates the
+/// selector once per class holding a value it requires. Neither depends on the total number of items or selectors,
+/// and a snapshot of many replicas costs a few label evaluations per class.
 /// Invariant: the reported match set always equals "selector.Matches(effective labels)" for every pair.
 /// Not thread-safe; used from one calculation thread.
 /// </remarks>
@@ -26,9 +26,9 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     private readonly KeyValueIndex<TSelectorId> _selectorsByValue = new();
     private readonly Dictionary<string, HashSet<TSelectorId>> _selectorsByKey = new(StringComparer.Ordinal);
     private readonly HashSet<TSelectorId> _unindexedSelectors = [];
-    private readonly KeyValueIndex<TItemId> _itemsByValue = new();
+    private readonly KeyValueIndex<LabelClass> _classesByValue = new();
     private readonly HashSet<TSelectorId> _candidateSelectors = [];
-    private readonly List<TItemId> _candidateItems = [];
+    private readonly List<LabelClass> _candidateClasses = [];
     private readonly Dictionary<ClassKey, LabelClass> _classes = [];
     private long _selectorsVersion;
     private long _parentsVersion;
@@ -56,10 +56,11 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         existing.Plan = IndexPlan.For(selector);
         File(id, existing.Plan);
 
+        // One evaluation per label class; its items share the result.
         var now = new HashSet<TItemId>();
-        foreach (var itemId in CandidateItems(existing.Plan))
+        foreach (var labelClass in CandidateClasses(existing.Plan))
         {
-            if (selector.Matches(_items[itemId].Effective)) now.Add(itemId);
+            if (selector.Matches(labelClass.Indexed!)) now.UnionWith(labelClass.Items);
         }
         foreach (var itemId in existing.Matches.Where(i => !now.Contains(i)).ToList()) Stop(id, existing, itemId, _items[itemId]);
         foreach (var itemId in now.Where(i => !existing.Matches.Contains(i)).ToList()) Start(id, existing, itemId, _items[itemId]);
@@ -105,8 +106,8 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         if (!_classes.TryGetValue(key, out var labelClass)) _classes[key] = labelClass = new LabelClass(labels, parents);
         if (!ReferenceEquals(item.Class, labelClass))
         {
-            if (item.Class is { } old) ReleaseClass(old);
-            labelClass.Members++;
+            if (item.Class is { } old) ReleaseClass(old, id);
+            labelClass.Items.Add(id);
             item.Class = labelClass;
         }
         foreach (var parentId in parents) Parent(parentId).Children.Add(id);
@@ -117,9 +118,8 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     {
         if (!_items.TryGetValue(id, out var item)) return;
         foreach (var selectorId in item.Matches.ToList()) Stop(selectorId, _selectors[selectorId], id, item);
-        foreach (var (key, value) in item.Effective) _itemsByValue.Remove(key, value, id);
         foreach (var parentId in item.Class!.Parents) ReleaseParent(parentId, id);
-        ReleaseClass(item.Class);
+        ReleaseClass(item.Class, id);
         _items.Remove(id);
     }
 
@@ -153,18 +153,8 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     {
         var labelClass = item.Class!;
         var effective = EffectiveOf(labelClass);
-        if (!ReferenceEquals(effective, item.Effective))
-        {
-            foreach (var (key, value) in item.Effective)
-            {
-                if (!effective.TryGetValue(key, out var v) || !string.Equals(v, value, StringComparison.Ordinal)) _itemsByValue.Remove(key, value, id);
-            }
-            foreach (var (key, value) in effective)
-            {
-                if (!item.Effective.TryGetValue(key, out var v) || !string.Equals(v, value, StringComparison.Ordinal)) _itemsByValue.Add(key, value, id);
-            }
-            item.Effective = effective;
-        }
+        Refile(labelClass, effective);
+        item.Effective = effective;
 
         var matching = MatchingOf(labelClass, effective);
         if (item.Matches.Count > 0)
@@ -236,30 +226,54 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         return true;
     }
 
-    private void ReleaseClass(LabelClass labelClass)
+    /// <summary>Files a class under its (new) effective labels' key/values: the index is per class, not per item.</summary>
+    private void Refile(LabelClass labelClass, Dictionary<string, string> effective)
     {
-        if (--labelClass.Members == 0) _classes.Remove(new ClassKey(labelClass.Own, labelClass.Parents));
+        if (ReferenceEquals(labelClass.Indexed, effective)) return;
+        if (labelClass.Indexed is { } old)
+        {
+            foreach (var (key, value) in old)
+            {
+                if (!effective.TryGetValue(key, out var v) || !string.Equals(v, value, StringComparison.Ordinal)) _classesByValue.Remove(key, value, labelClass);
+            }
+        }
+        foreach (var (key, value) in effective)
+        {
+            if (labelClass.Indexed is null || !labelClass.Indexed.TryGetValue(key, out var v) || !string.Equals(v, value, StringComparison.Ordinal)) _classesByValue.Add(key, value, labelClass);
+        }
+        labelClass.Indexed = effective;
     }
 
-    private List<TItemId> CandidateItems(IndexPlan plan)
+    private void ReleaseClass(LabelClass labelClass, TItemId item)
     {
-        _candidateItems.Clear();
+        labelClass.Items.Remove(item);
+        if (labelClass.Items.Count > 0) return;
+        if (labelClass.Indexed is { } indexed)
+        {
+            foreach (var (key, value) in indexed) _classesByValue.Remove(key, value, labelClass);
+        }
+        _classes.Remove(new ClassKey(labelClass.Own, labelClass.Parents));
+    }
+
+    private List<LabelClass> CandidateClasses(IndexPlan plan)
+    {
+        _candidateClasses.Clear();
         switch (plan.Kind)
         {
             case IndexPlanKind.Values:
                 foreach (var value in plan.Values!)
                 {
-                    if (_itemsByValue.TryGet(plan.Key!, value) is { } items) _candidateItems.AddRange(items);
+                    if (_classesByValue.TryGet(plan.Key!, value) is { } classes) _candidateClasses.AddRange(classes);
                 }
                 break;
             case IndexPlanKind.Key:
-                foreach (var items in _itemsByValue.ValuesOf(plan.Key!)) _candidateItems.AddRange(items);
+                foreach (var classes in _classesByValue.ValuesOf(plan.Key!)) _candidateClasses.AddRange(classes);
                 break;
             case IndexPlanKind.Unindexed:
-                _candidateItems.AddRange(_items.Keys);
+                _candidateClasses.AddRange(_classes.Values);
                 break;
         }
-        return _candidateItems;
+        return _candidateClasses;
     }
 
     private void File(TSelectorId id, IndexPlan plan)
@@ -352,7 +366,11 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
 
         public string[] Parents { get; } = parents;
 
-        public int Members { get; set; }
+        /// <summary>The items in this class (never empty while the class is known).</summary>
+        public HashSet<TItemId> Items { get; } = [];
+
+        /// <summary>The effective labels the class is filed under in the value index (those of its items now).</summary>
+        public Dictionary<string, string>? Indexed { get; set; }
 
         public Dictionary<string, string>? Effective { get; set; }
 
