@@ -68,22 +68,27 @@ public static class ResourceKinds
     public static ResourceKind ForType(Type type) =>
         ByType.TryGetValue(type, out var kind) ? kind : throw new ArgumentException($"{type.Name} is not a resource kind", nameof(type));
 
-    /// <summary>Finds the kind whose key prefix this key starts with.</summary>
+    /// <summary>Finds the kind whose key prefix this key starts with (by its plural segment: one lookup, not a scan).</summary>
     public static bool TryParseKey(string key, [NotNullWhen(true)] out ResourceKind? kind, out string? ns, [NotNullWhen(true)] out string? name)
     {
-        foreach (var candidate in All)
-        {
-            if (candidate.TryParseKey(key, out ns, out name))
-            {
-                kind = candidate;
-                return true;
-            }
-        }
+        ArgumentNullException.ThrowIfNull(key);
         kind = null;
         ns = null;
         name = null;
+        foreach (var root in (string[])[CalicoKeyRoot, CoreKeyRoot])
+        {
+            if (!key.StartsWith(root, StringComparison.Ordinal)) continue;
+            var rest = key.AsSpan(root.Length);
+            var slash = rest.IndexOf('/');
+            if (slash <= 0 || !ByKeyPrefix.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key.AsSpan(0, root.Length + slash + 1), out var candidate)) return false;
+            if (!candidate.TryParseKey(key, out ns, out name)) return false;
+            kind = candidate;
+            return true;
+        }
         return false;
     }
+
+    private static readonly Dictionary<string, ResourceKind> ByKeyPrefix = All.ToDictionary(k => k.Prefix(), StringComparer.Ordinal);
 
     private static ResourceKind Calico<T>(string name, string plural, bool namespaced, params string[] aliases) where T : Resource =>
         new(name, plural, namespaced, CalicoApiVersion, CalicoKeyRoot, typeof(T), [.. aliases.Append(plural).Distinct()]);
