@@ -41,7 +41,8 @@ public static class NftablesDelta
             if (existing is null) sb.Append("add set ").Append(T).Append(' ').Append(set.Name).Append(" { ").Append(set.Definition).Append(" }\n");
             var added = existing is null ? set.Elements : set.Elements.Except(existing.Elements);
             changedElements += AppendElements(sb, "add", set, added.OrderBy(e => e, StringComparer.Ordinal));
-            afterSets[set.Name] = set with { Elements = (existing?.Elements ?? []).Union(added) };
+            // A new set holds exactly what was rendered: keep the rendered object (the next apply then skips it).
+            afterSets[set.Name] = existing is null ? set : set with { Elements = existing.Elements.Union(added) };
         }
 
         var chainsToWrite = desired.Chains.Values.Where(c => !actual.Chains.TryGetValue(c.Name, out var e) || !ReferenceEquals(e, c))
