@@ -127,6 +127,8 @@ public sealed class NodeScaleHarness : IScaleHarness
         output.WriteLine($"  routes {routeCount}, nft table {tableBytes / 1024} KiB; {runs} runs, medians");
         output.WriteLine($"  full programming: brindle {Median(full):F0} ms   floor nft -f {Median(floorNft):F0} ms + ip -batch {Median(floorRoutes):F0} ms = {floor:F0} ms   ratio {Median(full) / floor:F2}");
         output.WriteLine($"    per run (ms): brindle {string.Join(", ", full.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}; of which calculation (graph, no I/O) median {Median(calculation):F0} ms, nftables driver {Median(nftables):F0} ms");
+        var dataplaneOnly = full.Zip(calculation, (f, c) => f - c).ToList();
+        output.WriteLine($"    dataplane alone (the drivers, from the graph's messages to the kernel): median {Median(dataplaneOnly):F0} ms, ratio {Median(dataplaneOnly) / floor:F2}");
         if (full.Count >= 4)
         {
             // Later runs execute code the JIT has since optimised (tiered compilation); the first is a cold start.

@@ -26,6 +26,8 @@ public sealed partial class RouteDataplane(ICommandRunner runner, ISysctlWriter 
     public const string DriverName = "routes";
     public const int RouteProtocol = 98;
 
+    private static readonly string[] Families = ["-4", "-6"];
+
     private readonly DataplaneModel _model = new();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
@@ -50,6 +52,7 @@ public sealed partial class RouteDataplane(ICommandRunner runner, ISysctlWriter 
         if (!_dirty && _actual is not null) return ApplyReport.Unchanged(DriverName);
         var started = _time.GetTimestamp();
         var complete = true;
+        var reading = _actual is null ? ReadAsync(cancellationToken) : null;   // the kernel's routes, read meanwhile
 
         // Sysctls first: a route to a workload is useless until the host answers ARP for its gateway.
         var interfaces = _model.WorkloadEndpoints.Values.Select(e => e.InterfaceName).Distinct(StringComparer.Ordinal).ToList();
@@ -67,7 +70,7 @@ public sealed partial class RouteDataplane(ICommandRunner runner, ISysctlWriter 
         }
         _configuredInterfaces.IntersectWith(interfaces);
 
-        _actual ??= await ReadAsync(cancellationToken);
+        _actual ??= reading is null ? await ReadAsync(cancellationToken) : await reading;
         var desired = RouteRenderer.Routes(_model);
         var lines = new List<string>();
         foreach (var (destination, route) in desired)
@@ -119,11 +122,11 @@ public sealed partial class RouteDataplane(ICommandRunner runner, ISysctlWriter 
     public async Task<Dictionary<IPNetwork, KernelRoute>> ReadAsync(CancellationToken cancellationToken = default)
     {
         var routes = new Dictionary<IPNetwork, KernelRoute>();
-        foreach (var family in new[] { "-4", "-6" })
+        var commands = Families.Select(family => CommandSpec.Of("ip", "-j", family, "route", "show", "table", "main", "proto", RouteProtocol.ToString()).InNamespace(networkNamespace)).ToList();
+        var results = await Task.WhenAll(commands.Select(c => runner.RunAsync(c, cancellationToken)));   // both families at once
+        for (var i = 0; i < commands.Count; i++)
         {
-            var command = CommandSpec.Of("ip", "-j", family, "route", "show", "table", "main", "proto", RouteProtocol.ToString()).InNamespace(networkNamespace);
-            var result = (await runner.RunAsync(command, cancellationToken)).EnsureSuccess(command);
-            foreach (var route in IPRouteParser.Parse(result.StandardOutput)) routes[route.Destination] = route;
+            foreach (var route in IPRouteParser.Parse(results[i].EnsureSuccess(commands[i]).StandardOutput)) routes[route.Destination] = route;
         }
         return routes;
     }
