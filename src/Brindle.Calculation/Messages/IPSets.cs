@@ -25,18 +25,23 @@ public readonly record struct IPSetMember(IPNetwork Net, int? Protocol = null, i
 
     public override string ToString() => Protocol is null ? Net.ToString() : $"{Net},{Protocol}:{Port}";
 
-    /// <summary>A total order without formatting: IPv4 before IPv6, then address, prefix length, protocol, port.</summary>
-    public static Comparer<IPSetMember> Order { get; } = Comparer<IPSetMember>.Create(static (a, b) =>
+    /// <summary>IPv4 before IPv6, then by address, then the shorter prefix first (so a network precedes what it contains).</summary>
+    public static Comparer<IPNetwork> NetworkOrder { get; } = Comparer<IPNetwork>.Create(static (a, b) =>
     {
-        var c = a.Net.BaseAddress.AddressFamily.CompareTo(b.Net.BaseAddress.AddressFamily);
+        var c = a.BaseAddress.AddressFamily.CompareTo(b.BaseAddress.AddressFamily);
         if (c != 0) return c;
         Span<byte> x = stackalloc byte[16];
         Span<byte> y = stackalloc byte[16];
-        a.Net.BaseAddress.TryWriteBytes(x, out var n);
-        b.Net.BaseAddress.TryWriteBytes(y, out _);
+        a.BaseAddress.TryWriteBytes(x, out var n);
+        b.BaseAddress.TryWriteBytes(y, out _);
         c = x[..n].SequenceCompareTo(y[..n]);
-        if (c != 0) return c;
-        c = a.Net.PrefixLength.CompareTo(b.Net.PrefixLength);
+        return c != 0 ? c : a.PrefixLength.CompareTo(b.PrefixLength);
+    });
+
+    /// <summary>A total order without formatting: <see cref="NetworkOrder"/>, then protocol and port.</summary>
+    public static Comparer<IPSetMember> Order { get; } = Comparer<IPSetMember>.Create(static (a, b) =>
+    {
+        var c = NetworkOrder.Compare(a.Net, b.Net);
         if (c != 0) return c;
         c = Nullable.Compare(a.Protocol, b.Protocol);
         return c != 0 ? c : Nullable.Compare(a.Port, b.Port);

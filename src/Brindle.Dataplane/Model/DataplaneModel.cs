@@ -142,4 +142,9 @@ public sealed record IPSetState(IPSetType Type, System.Collections.Immutable.Imm
         }
         return ipVersion == 4 ? _networks.V4 : _networks.V6;
     }
+
+    // Equality as the record's own (type and the members object), leaving out the cache derived from them.
+    public bool Equals(IPSetState? other) => other is not null && Type == other.Type && ReferenceEquals(Members, other.Members);
+
+    public override int GetHashCode() => HashCode.Combine(Type, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Members));
 }

@@ -8,30 +8,20 @@ public static class NftElements
 {
     /// <summary>Drops nets contained in other nets of the list (nft rejects overlapping intervals); the rest in address order (IPv4 first).</summary>
     /// <remarks>
-    /// O(n log n): sorted by family, start address, then prefix length (shorter first), a net is contained in an earlier
-    /// one exactly when it is contained in the last one kept (CIDRs are either nested or disjoint).
+    /// O(n log n): sorted by <see cref="IPSetMember.NetworkOrder"/> (family, start address, shorter prefix first), a net
+    /// is contained in an earlier one exactly when it is contained in the last one kept (CIDRs are nested or disjoint).
     /// </remarks>
     public static List<IPNetwork> Normalize(IEnumerable<IPNetwork> nets)
     {
-        var sorted = nets.Select(n => (Net: n, Key: SortKey(n))).ToList();
-        sorted.Sort(static (a, b) => a.Key.CompareTo(b.Key));
+        var sorted = nets.ToList();
+        sorted.Sort(IPSetMember.NetworkOrder);
         var kept = new List<IPNetwork>(sorted.Count);
-        foreach (var (net, _) in sorted)
+        foreach (var net in sorted)
         {
             if (kept.Count > 0 && kept[^1].BaseAddress.AddressFamily == net.BaseAddress.AddressFamily && kept[^1].Contains(net.BaseAddress)) continue;
             kept.Add(net);
         }
         return kept;
-    }
-
-    /// <summary>(family, address as a 128-bit number, prefix length), comparable.</summary>
-    private static (int Family, UInt128 Address, int Prefix) SortKey(IPNetwork net)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        net.BaseAddress.TryWriteBytes(bytes, out var written);
-        var value = UInt128.Zero;
-        for (var i = 0; i < written; i++) value = (value << 8) | bytes[i];
-        return (written, value, net.PrefixLength);
     }
 
     /// <summary>Elements of the nft set for one IP version of an IP set.</summary>
