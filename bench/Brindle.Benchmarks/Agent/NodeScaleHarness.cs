@@ -80,6 +80,7 @@ public sealed class NodeScaleHarness : IScaleHarness
                 var graph = new CalculationGraph(NodeName, dataplane.OnUpdate);
                 var snapshot = Snapshot(Local, Policies).Select(ResourceUpdate.Of).ToList();
                 var sw = Stopwatch.StartNew();
+                dataplane.Prepare(cancellationToken);   // as the agent: the kernel is read while the graph calculates
                 graph.OnUpdates(snapshot);
                 graph.OnInSync();
                 calculation.Add(sw.Elapsed.TotalMilliseconds);

@@ -31,6 +31,7 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private NftTableState? _actual;
+    private Task<NftTableState>? _reading;   // started by Prepare, taken by the next apply
     private bool _dirty = true;
     private string? _verifiedListing;   // hash of `nft list table` when the kernel last matched _actual (nothing applied since)
 
@@ -48,11 +49,21 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
         if (_model.OnUpdate(message)) _dirty = true;
     }
 
+    public void Prepare(CancellationToken cancellationToken = default)
+    {
+        if (_actual is null) _reading ??= Task.Run(() => ReadAsync(cancellationToken), cancellationToken);   // off the caller's thread: starting processes is not free
+    }
+
     public async Task<ApplyReport> ApplyAsync(CancellationToken cancellationToken = default)
     {
         if (!_dirty && _actual is not null) return ApplyReport.Unchanged(DriverName);
         var started = _time.GetTimestamp();
-        _actual ??= await ReadAsync(cancellationToken);
+        if (_actual is null)
+        {
+            var reading = _reading ?? ReadAsync(cancellationToken);
+            _reading = null;   // taken: a failed read is not reused
+            _actual = await reading;
+        }
         var desired = _renderer.RenderIncremental(_model);
         var delta = NftablesDelta.Compute(desired, _actual, deleteStale: _model.InSync);
         if (!delta.IsEmpty)
@@ -90,6 +101,7 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
             return new ApplyReport(DriverName, false, 0, _time.GetElapsedTime(started));
         }
         _actual = null;
+        _reading = null;   // a read started before this resync is not fresh enough
         _dirty = true;
         var report = await ApplyAsync(cancellationToken);
         _verifiedListing = report.Changed ? null : listing;
