@@ -152,6 +152,7 @@ public sealed class NodeScaleHarness : IScaleHarness
         var times = new List<double>();
         var renders = new List<double>();
         var deltas = new List<double>();
+        var models = new List<double>();
         var messages = 0;
         var script = 0;
         for (var run = 0; run < runs; run++)
@@ -160,11 +161,19 @@ public sealed class NodeScaleHarness : IScaleHarness
             var model = new Brindle.Dataplane.Model.DataplaneModel();
             var allocated = GC.GetAllocatedBytesForCurrentThread();
             var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            long inModel = 0;
             var sw = Stopwatch.StartNew();
-            var graph = new CalculationGraph(NodeName, m => { messages++; model.OnUpdate(m); });
+            var graph = new CalculationGraph(NodeName, m =>
+            {
+                messages++;
+                var started = Stopwatch.GetTimestamp();
+                model.OnUpdate(m);   // the dataplane's side of each message (the agent feeds both drivers' models)
+                inModel += Stopwatch.GetTimestamp() - started;
+            });
             graph.OnUpdates(snapshot);
             graph.OnInSync();
             times.Add(sw.Elapsed.TotalMilliseconds);
+            models.Add(inModel * 1000.0 / Stopwatch.Frequency);
             if (run == runs - 1)
             {
                 output.WriteLine($"  last run: calculation allocated {(GC.GetAllocatedBytesForCurrentThread() - allocated) / 1_048_576.0:F1} MB, GCs gen0/1/2 {GC.CollectionCount(0) - collections.Item1}/{GC.CollectionCount(1) - collections.Item2}/{GC.CollectionCount(2) - collections.Item3}");
@@ -176,7 +185,7 @@ public sealed class NodeScaleHarness : IScaleHarness
             script = Brindle.Dataplane.Nftables.NftablesDelta.Compute(desired, Brindle.Dataplane.Nftables.NftTableState.Missing, deleteStale: true).Script.Length;
             deltas.Add(sw.Elapsed.TotalMilliseconds);
         }
-        output.WriteLine($"  calculation only: {runs} runs, first {times[0]:F0} ms, median {Median(times):F1} ms, {messages} messages");
+        output.WriteLine($"  calculation only: {runs} runs, first {times[0]:F0} ms, median {Median(times):F1} ms, {messages} messages (of which the dataplane model's OnUpdate median {Median(models):F1} ms)");
         output.WriteLine($"  nft render: first {renders[0]:F0} ms, median {Median(renders):F1} ms; delta vs missing table: first {deltas[0]:F0} ms, median {Median(deltas):F1} ms, script {script / 1024} KiB");
         return 0;
     }
