@@ -54,6 +54,7 @@ public sealed class NodeScaleHarness : IScaleHarness
         var full = new List<double>();
         var calculation = new List<double>();
         var nftables = new List<double>();
+        var phases = new List<Brindle.Dataplane.Nftables.NftApplyPhases>();
         var floorNft = new List<double>();
         var floorRoutes = new List<double>();
         var newEndpoint = new List<double>();
@@ -86,6 +87,7 @@ public sealed class NodeScaleHarness : IScaleHarness
                 calculation.Add(sw.Elapsed.TotalMilliseconds);
                 await dataplane.Drivers[0].ApplyAsync(cancellationToken);   // what CompositeDataplane.ApplyAsync does, split: nftables first
                 nftables.Add(sw.Elapsed.TotalMilliseconds - calculation[^1]);
+                phases.Add(((Brindle.Dataplane.Nftables.NftablesDataplane)dataplane.Drivers[0]).LastPhases);
                 await dataplane.Drivers[1].ApplyAsync(cancellationToken);
                 full.Add(sw.Elapsed.TotalMilliseconds);
 
@@ -127,7 +129,7 @@ public sealed class NodeScaleHarness : IScaleHarness
         var floor = Median(floorNft) + Median(floorRoutes);
         output.WriteLine($"  routes {routeCount}, nft table {tableBytes / 1024} KiB; {runs} runs, medians");
         output.WriteLine($"  full programming: brindle {Median(full):F0} ms   floor nft -f {Median(floorNft):F0} ms + ip -batch {Median(floorRoutes):F0} ms = {floor:F0} ms   ratio {Median(full) / floor:F2}");
-        output.WriteLine($"    per run (ms): brindle {string.Join(", ", full.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}; of which calculation (graph, no I/O) median {Median(calculation):F0} ms, nftables driver {Median(nftables):F0} ms");
+        output.WriteLine($"    per run (ms): brindle {string.Join(", ", full.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}; of which calculation (graph, no I/O) median {Median(calculation):F0} ms, nftables driver {Median(nftables):F0} ms (waiting for the read-ahead {Median(phases.Select(p => p.Read.TotalMilliseconds).ToList()):F1}, render {Median(phases.Select(p => p.Render.TotalMilliseconds).ToList()):F1}, diff {Median(phases.Select(p => p.Diff.TotalMilliseconds).ToList()):F1}, nft -f {Median(phases.Select(p => p.Kernel.TotalMilliseconds).ToList()):F1})");
         var dataplaneOnly = full.Zip(calculation, (f, c) => f - c).ToList();
         output.WriteLine($"    dataplane alone (the drivers, from the graph's messages to the kernel): median {Median(dataplaneOnly):F0} ms, ratio {Median(dataplaneOnly) / floor:F2}");
         if (full.Count >= 4)

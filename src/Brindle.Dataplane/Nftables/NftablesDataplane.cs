@@ -44,6 +44,9 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
     /// <summary>The last script applied (empty if none); for logs and tests.</summary>
     public string LastScript { get; private set; } = "";
 
+    /// <summary>Where the last apply that changed something spent its time (for the benchmark and debug logs).</summary>
+    public NftApplyPhases LastPhases { get; private set; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+
     public void OnUpdate(DataplaneMessage message)
     {
         if (_model.OnUpdate(message)) _dirty = true;
@@ -64,8 +67,11 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
             _reading = null;   // taken: a failed read is not reused
             _actual = await reading;
         }
+        var read = _time.GetTimestamp();
         var desired = _renderer.RenderIncremental(_model);
+        var rendered = _time.GetTimestamp();
         var delta = NftablesDelta.Compute(desired, _actual, deleteStale: _model.InSync);
+        var diffed = _time.GetTimestamp();
         if (!delta.IsEmpty)
         {
             var command = CommandSpec.Of("nft", "-f", "-").WithInput(delta.Script).InNamespace(networkNamespace);
@@ -78,6 +84,7 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
             }
             LastScript = delta.Script;
             _verifiedListing = null;
+            LastPhases = new(_time.GetElapsedTime(started, read), _time.GetElapsedTime(read, rendered), _time.GetElapsedTime(rendered, diffed), _time.GetElapsedTime(diffed));
         }
         _actual = delta.After;
         _dirty = false;
@@ -138,3 +145,6 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
         public static partial void ApplyFailed(ILogger logger, string error);
     }
 }
+
+/// <summary>One apply's time: waiting for the kernel's state (zero when known or read ahead), rendering, diffing, and the <c>nft</c> transaction.</summary>
+public sealed record NftApplyPhases(TimeSpan Read, TimeSpan Render, TimeSpan Diff, TimeSpan Kernel);
