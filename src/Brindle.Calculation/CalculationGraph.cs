@@ -89,6 +89,9 @@ public sealed class CalculationGraph
 
     public bool IsInSync => _inSync;
 
+    /// <summary>Distinct label sets held for endpoints and network sets (for tests: each is dropped with its last user).</summary>
+    internal int LabelSetCount => _labels.Count;
+
     /// <summary>Applies one update and flushes the resulting dataplane changes.</summary>
     public void OnUpdate(ResourceUpdate update)
     {
