@@ -40,6 +40,7 @@ public sealed class CalculationGraph
     private readonly Action<DataplaneMessage> _emit;
     private readonly Dictionary<string, Resource> _resources = new(StringComparer.Ordinal);
     private readonly IPSetCalculator _ipSets = new();
+    private readonly LabelInterner _labels = new();
     private readonly ActiveRulesCalculator _activeRules;
     private readonly PolicyResolver _policyResolver = new();
     private readonly Dictionary<string, (Resource Endpoint, IReadOnlyList<string> ProfileIds)> _localEndpoints = new(StringComparer.Ordinal);
@@ -88,6 +89,9 @@ public sealed class CalculationGraph
 
     public bool IsInSync => _inSync;
 
+    /// <summary>Distinct label sets held for endpoints and network sets (for tests: each is dropped with its last user).</summary>
+    internal int LabelSetCount => _labels.Count;
+
     /// <summary>Applies one update and flushes the resulting dataplane changes.</summary>
     public void OnUpdate(ResourceUpdate update)
     {
@@ -118,13 +122,14 @@ public sealed class CalculationGraph
         if (!ResourceKinds.TryParseKey(update.Key, out var kind, out _, out var name)) return;
         // A value of another kind than its key says is not a valid value for the key.
         var value = update.Value is { } v && v.ResourceKind == kind ? v : null;
+        Resource? previous;
         if (value is null)
         {
-            if (!_resources.Remove(update.Key)) return;
+            if (!_resources.Remove(update.Key, out previous)) return;
         }
         else
         {
-            if (_resources.TryGetValue(update.Key, out var held) && held.Equals(value)) return;
+            if (_resources.TryGetValue(update.Key, out previous) && previous.Equals(value)) return;
             _resources[update.Key] = value;
         }
 
@@ -158,6 +163,11 @@ public sealed class CalculationGraph
                 else if (name == "node." + _nodeName) _nodeConfig = ((FelixConfiguration?)value)?.Spec;
                 break;
         }
+        // The labels of what was held, after the new value took its own (an unchanged label set stays shared).
+        if (previous is not null && kind.Name is "WorkloadEndpoint" or "HostEndpoint" or "NetworkSet" or "GlobalNetworkSet")
+        {
+            _labels.Release(previous is WorkloadEndpoint workload ? LabelSource.Of(workload) : LabelSource.Of(previous));
+        }
     }
 
     private void OnWorkloadEndpoint(string key, WorkloadEndpoint? endpoint)
@@ -168,7 +178,7 @@ public sealed class CalculationGraph
             OnLocalEndpoint(key, null, null, null);
             return;
         }
-        var labels = EndpointConverter.Labels(endpoint);
+        var labels = _labels.Acquire(LabelSource.Of(endpoint));
         var parents = EndpointConverter.Parents(endpoint.Spec.Profiles, endpoint.Namespace);
         _ipSets.UpdateItem(key, labels, parents, EndpointConverter.Item(endpoint));
         var local = endpoint.Spec.Node == _nodeName && !string.IsNullOrEmpty(endpoint.Spec.InterfaceName);
@@ -183,7 +193,7 @@ public sealed class CalculationGraph
             OnLocalEndpoint(key, null, null, null);
             return;
         }
-        var labels = EndpointConverter.Labels(endpoint);
+        var labels = _labels.Acquire(LabelSource.Of((Resource)endpoint));
         var parents = EndpointConverter.Parents(endpoint.Spec.Profiles, null);
         _ipSets.UpdateItem(key, labels, parents, EndpointConverter.Item(endpoint));
         OnLocalEndpoint(key, endpoint.Spec.Node == _nodeName ? endpoint : null, labels, parents);
@@ -192,7 +202,7 @@ public sealed class CalculationGraph
     private void OnNetworkSet(string key, Resource? set, NetworkSetSpec? spec)
     {
         if (set is null || spec is null) _ipSets.DeleteItem(key);
-        else _ipSets.UpdateItem(key, EndpointConverter.Labels(set), EndpointConverter.Parents(default, set.Namespace), EndpointConverter.Item(spec));
+        else _ipSets.UpdateItem(key, _labels.Acquire(LabelSource.Of(set)), EndpointConverter.Parents(default, set.Namespace), EndpointConverter.Item(spec));
     }
 
     /// <summary>The local endpoint filter: only this node's endpoints are policed (others only feed IP sets).</summary>

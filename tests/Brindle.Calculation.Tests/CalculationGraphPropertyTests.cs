@@ -22,6 +22,9 @@ public sealed class CalculationGraphPropertyTests
         [R.Wep("b", "db1", "10.0.0.3", labels: "role=db"), R.Wep("b", "db1", "10.0.0.3", labels: "role=cache")],
         [R.Wep("b", "db2", "10.0.1.3", node: "node2", labels: "role=db"), R.Wep("b", "db2", "10.0.1.4", node: "node2", labels: "role=db,app=web")],
         [R.Wep("a", "remote", "10.0.1.1", node: "node3", labels: "role=fe", profiles: "shared")],
+        // Label classes and shared addresses: web2's labels and address, then remote's labels, profile and address.
+        [R.Wep("a", "web3", "10.0.0.2", node: "node3", labels: "app=web"), R.Wep("a", "web3", "10.0.1.1", node: "node3", labels: "role=fe", profiles: "shared")],
+        [R.Wep("b", "db3", "10.0.1.3", node: "node3", labels: "role=db"), R.Wep("b", "db3", "10.0.0.3", node: "node2", labels: "role=db,app=web")],
         [R.Hep("host1", "192.0.2.1", labels: "role=host"), R.Hep("host1", "192.0.2.2", labels: "role=host,team=blue")],
         [R.Gns("ext", "kind=ext", "198.51.100.0/24"), R.Gns("ext", "kind=ext,role=db", "198.51.100.0/25")],
         [R.NetSet("b", "inner", "role=db", "203.0.113.0/24")],
@@ -89,6 +92,7 @@ public sealed class CalculationGraphPropertyTests
             Assert.Empty(s.Model.Hosts);
             Assert.Empty(s.Model.Routes);
             Assert.Empty(s.Model.Pools);
+            Assert.Equal(0, s.Graph.LabelSetCount);
             Assert.Equal(Reference(finals), s.Model.Dump());
         }, iter: 50);
     }

@@ -25,6 +25,9 @@ internal sealed class ActiveRulesCalculator
     private readonly LabelIndex<string, string> _policyIndex;
     private readonly Dictionary<string, CompiledPolicy> _policies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<IPSetDefinition>> _activePolicySets = new(StringComparer.Ordinal);
+
+    // Local endpoints each policy matches (counted from the index's callbacks): active from the first to the last.
+    private readonly Dictionary<string, int> _matchCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CompiledProfile> _profileDefinitions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _profileReferences = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CompiledProfile> _activeProfiles = new(StringComparer.Ordinal);
@@ -142,7 +145,9 @@ internal sealed class ActiveRulesCalculator
 
     private void OnPolicyMatchStarted(string policyKey, string endpointKey)
     {
-        if (_policyIndex.ItemsMatching(policyKey).Count == 1)
+        _matchCounts.TryGetValue(policyKey, out var count);
+        _matchCounts[policyKey] = count + 1;
+        if (count == 0)
         {
             var sets = _policies[policyKey].IPSets;
             foreach (var set in sets) _ipSets.Acquire(set);
@@ -154,7 +159,10 @@ internal sealed class ActiveRulesCalculator
 
     private void OnPolicyMatchStopped(string policyKey, string endpointKey)
     {
-        if (_policyIndex.ItemsMatching(policyKey).Count == 0 && _activePolicySets.Remove(policyKey, out var sets))
+        var count = _matchCounts[policyKey] - 1;
+        if (count > 0) _matchCounts[policyKey] = count;
+        else _matchCounts.Remove(policyKey);
+        if (count == 0 && _activePolicySets.Remove(policyKey, out var sets))
         {
             foreach (var set in sets) _ipSets.Release(set.Id);
             _dirtyPolicies.Add(policyKey);

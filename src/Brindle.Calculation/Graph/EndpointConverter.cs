@@ -9,19 +9,16 @@ namespace Brindle.Calculation;
 internal static class EndpointConverter
 {
     /// <summary>Own labels plus Calico's automatic ones (namespace, orchestrator, service account) when not already set.</summary>
-    public static Dictionary<string, string> Labels(WorkloadEndpoint endpoint)
-    {
-        var labels = Copy(endpoint.Metadata.Labels);
-        if (endpoint.Namespace is { } ns) labels.TryAdd(CalculationLabels.Namespace, ns);
-        if (endpoint.Spec.Orchestrator is { } orchestrator) labels.TryAdd(CalculationLabels.Orchestrator, orchestrator);
-        if (endpoint.Spec.ServiceAccountName is { } account) labels.TryAdd(CalculationLabels.ServiceAccount, account);
-        return labels;
-    }
+    public static Dictionary<string, string> Labels(WorkloadEndpoint endpoint) => Labels(LabelSource.Of(endpoint));
 
-    public static Dictionary<string, string> Labels(Resource resource)
+    public static Dictionary<string, string> Labels(Resource resource) => Labels(LabelSource.Of(resource));
+
+    public static Dictionary<string, string> Labels(LabelSource source)
     {
-        var labels = Copy(resource.Metadata.Labels);
-        if (resource.Namespace is { } ns) labels.TryAdd(CalculationLabels.Namespace, ns);
+        var labels = Copy(source.Labels);
+        if (source.Namespace is { } ns) labels.TryAdd(CalculationLabels.Namespace, ns);
+        if (source.Orchestrator is { } orchestrator) labels.TryAdd(CalculationLabels.Orchestrator, orchestrator);
+        if (source.ServiceAccount is { } account) labels.TryAdd(CalculationLabels.ServiceAccount, account);
         return labels;
     }
 

@@ -181,11 +181,13 @@ internal sealed class IPSetCalculator
         if (!set.NeedsFullUpdate) _dirty.Add(definition.Id);
     }
 
-    private static ValueList<IPSetMember> Sorted(IEnumerable<IPSetMember> members)
+    private static ValueList<IPSetMember> Sorted(ICollection<IPSetMember> members)
     {
-        var list = members.ToList();
-        list.Sort(IPSetMember.Order);
-        return new(list);
+        var array = new IPSetMember[members.Count];
+        members.CopyTo(array, 0);
+        IPSetMember.Sort(array);
+        // The array is not kept elsewhere: the message owns it without a copy.
+        return new(System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(array));
     }
 
     private sealed class SetState(IPSetDefinition definition)

@@ -3,17 +3,24 @@ namespace Brindle.Policy;
 /// <summary>Keeps, incrementally, which selectors match which items (endpoints, network sets), and reports each change.</summary>
 /// <remarks>
 /// Inputs: selectors (<see cref="UpdateSelector"/>/<see cref="DeleteSelector"/>), items with their own labels and ordered
-/// parent IDs (<see cref="UpdateItem"/>/<see cref="DeleteItem"/>), and parents' labels (<see cref="UpdateParentLabels"/>).
+/// parent IDs (<see cref="UpdateItem(TItemId, IReadOnlyDictionary{string, string}, IReadOnlyList{string}?)"/>/<see cref="DeleteItem"/>),
+/// and parents' labels (<see cref="UpdateParentLabels"/>).
 /// An item's effective labels are its own labels, then each parent's labels in order for keys not yet set (Calico's
 /// rule: own labels win, then the first parent that has the key) — e.g. a workload endpoint over its namespace profile.
-/// Outputs: <c>matchStarted(selector, item)</c> and <c>matchStopped(selector, item)</c>, stops before starts within one call.
-/// Cost: each selector is indexed by the label key/values it requires (<see cref="LabelRestriction"/>). Items with
-/// equal own labels and parents share a label class, and classes (not items) are indexed by their effective
-/// key/values: a class's effective labels and matching selectors are computed once (until a parent's labels or any
-/// selector change), an item change costs a class lookup plus the match diff, and a selector change evaluates the
-/// selector once per class holding a value it requires. Neither depends on the total number of items or selectors,
-/// and a snapshot of many replicas costs a few label evaluations per class.
-/// Invariant: the reported match set always equals "selector.Matches(effective labels)" for every pair.
+/// Outputs: <c>matchStarted(selector, item)</c> and <c>matchStopped(selector, item)</c>, stops before starts within one
+/// call (per label class). During a callback, <see cref="ItemsMatching"/> and <see cref="SelectorsMatching"/> already
+/// show the change being reported (and possibly others of the same call). A callback must not change this index.
+/// Structure: items with equal own labels and parents share a <see cref="LabelClass"/>, which holds the state: its
+/// effective labels and the selectors matching them, kept current eagerly (on every selector and parent-label change).
+/// An item is only a reference to its class; a selector holds the classes it matches. The value index files classes
+/// (not items) by their effective key/values, and selectors by the key/values they require (<see cref="LabelRestriction"/>).
+/// Cost: an item change is a class lookup by content, plus (when it moves between classes) the match diff of the two
+/// classes; a new class evaluates its candidate selectors once; a selector change evaluates the selector once per
+/// candidate class; a parent-label change re-evaluates the classes under that parent. None depends on the total number
+/// of items or selectors, and a snapshot of many replicas costs a few label evaluations per class.
+/// Invariants: every item is in exactly one class and every class holds at least one item; a class is in a selector's
+/// class set exactly when the selector is in the class's match set, exactly when the selector matches the class's
+/// effective labels; so the reported match set always equals "selector.Matches(effective labels)" for every pair.
 /// Not thread-safe; used from one calculation thread.
 /// </remarks>
 public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId> matchStarted, Action<TSelectorId, TItemId> matchStopped)
@@ -21,7 +28,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     where TItemId : notnull
 {
     private readonly Dictionary<TSelectorId, SelectorState> _selectors = [];
-    private readonly Dictionary<TItemId, ItemState> _items = [];
+    private readonly Dictionary<TItemId, LabelClass> _items = [];
     private readonly Dictionary<string, ParentState> _parents = new(StringComparer.Ordinal);
     private readonly KeyValueIndex<TSelectorId> _selectorsByValue = new();
     private readonly Dictionary<string, HashSet<TSelectorId>> _selectorsByKey = new(StringComparer.Ordinal);
@@ -30,12 +37,13 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     private readonly HashSet<TSelectorId> _candidateSelectors = [];
     private readonly List<LabelClass> _candidateClasses = [];
     private readonly Dictionary<ClassKey, LabelClass> _classes = [];
-    private long _selectorsVersion;
-    private long _parentsVersion;
 
     public int SelectorCount => _selectors.Count;
 
     public int ItemCount => _items.Count;
+
+    /// <summary>Label classes held (items with equal own labels and parents share one).</summary>
+    public int ClassCount => _classes.Count;
 
     /// <summary>Adds or replaces a selector; a replacement with an equal selector does nothing.</summary>
     public void UpdateSelector(TSelectorId id, Selector selector)
@@ -51,28 +59,40 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
             existing = new SelectorState();
             _selectors[id] = existing;
         }
-        _selectorsVersion++;
         existing.Selector = selector;
         existing.Plan = IndexPlan.For(selector);
         File(id, existing.Plan);
 
-        // One evaluation per label class; its items share the result.
-        var now = new HashSet<TItemId>();
+        // One evaluation per candidate class; its items share the result.
+        var now = new HashSet<LabelClass>();
         foreach (var labelClass in CandidateClasses(existing.Plan))
         {
-            if (selector.Matches(labelClass.Indexed!)) now.UnionWith(labelClass.Items);
+            if (selector.Matches(labelClass.Effective)) now.Add(labelClass);
         }
-        foreach (var itemId in existing.Matches.Where(i => !now.Contains(i)).ToList()) Stop(id, existing, itemId, _items[itemId]);
-        foreach (var itemId in now.Where(i => !existing.Matches.Contains(i)).ToList()) Start(id, existing, itemId, _items[itemId]);
+        var stopped = new List<LabelClass>();
+        foreach (var labelClass in existing.Classes)
+        {
+            if (!now.Contains(labelClass)) stopped.Add(labelClass);
+        }
+        var started = new List<LabelClass>();
+        foreach (var labelClass in now)
+        {
+            if (!existing.Classes.Contains(labelClass)) started.Add(labelClass);
+        }
+        foreach (var labelClass in stopped) Unlink(id, existing, labelClass);
+        foreach (var labelClass in stopped) StopAll(id, labelClass);
+        foreach (var labelClass in started) Link(id, existing, labelClass);
+        foreach (var labelClass in started) StartAll(id, labelClass);
     }
 
     public void DeleteSelector(TSelectorId id)
     {
         if (!_selectors.TryGetValue(id, out var state)) return;
-        _selectorsVersion++;
-        foreach (var itemId in state.Matches.ToList()) Stop(id, state, itemId, _items[itemId]);
+        var stopped = state.Classes.ToList();
+        foreach (var labelClass in stopped) Unlink(id, state, labelClass);
         Unfile(id, state.Plan);
         _selectors.Remove(id);
+        foreach (var labelClass in stopped) StopAll(id, labelClass);
     }
 
     /// <summary>Adds or replaces an item with its own labels and its parents (in priority order), e.g. profile names.</summary>
@@ -93,34 +113,33 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         ArgumentNullException.ThrowIfNull(labels);
         if (!share || !ReferenceEquals(labels.Comparer, StringComparer.Ordinal)) labels = new Dictionary<string, string>(labels, StringComparer.Ordinal);
         var parents = parentIds is null or { Count: 0 } ? [] : share && parentIds is string[] given ? given : parentIds.ToArray();
-        if (!_items.TryGetValue(id, out var item))
-        {
-            item = new ItemState();
-            _items[id] = item;
-        }
-        else
-        {
-            foreach (var parentId in item.Class!.Parents) ReleaseParent(parentId, id);
-        }
         var key = new ClassKey(labels, parents);
-        if (!_classes.TryGetValue(key, out var labelClass)) _classes[key] = labelClass = new LabelClass(labels, parents);
-        if (!ReferenceEquals(item.Class, labelClass))
+        _items.TryGetValue(id, out var old);
+        if (old is not null && old.Key.Equals(key)) return;   // same labels and parents: the class is current already
+        if (!_classes.TryGetValue(key, out var labelClass)) labelClass = NewClass(key);
+        labelClass.Items.Add(id);
+        _items[id] = labelClass;
+        if (old is null)
         {
-            if (item.Class is { } old) ReleaseClass(old, id);
-            labelClass.Items.Add(id);
-            item.Class = labelClass;
+            foreach (var selectorId in labelClass.Matches) matchStarted(selectorId, id);
+            return;
         }
-        foreach (var parentId in parents) Parent(parentId).Children.Add(id);
-        Recalculate(id, item);
+        // The item moves from one class to another: only the selectors the two classes disagree on change.
+        old.Items.Remove(id);
+        var stopped = old.Matches.Where(s => !labelClass.Matches.Contains(s)).ToList();
+        var started = labelClass.Matches.Where(s => !old.Matches.Contains(s)).ToList();
+        if (old.Items.Count == 0) RemoveClass(old);
+        foreach (var selectorId in stopped) matchStopped(selectorId, id);
+        foreach (var selectorId in started) matchStarted(selectorId, id);
     }
 
     public void DeleteItem(TItemId id)
     {
-        if (!_items.TryGetValue(id, out var item)) return;
-        foreach (var selectorId in item.Matches.ToList()) Stop(selectorId, _selectors[selectorId], id, item);
-        foreach (var parentId in item.Class!.Parents) ReleaseParent(parentId, id);
-        ReleaseClass(item.Class, id);
-        _items.Remove(id);
+        if (!_items.Remove(id, out var labelClass)) return;
+        labelClass.Items.Remove(id);
+        var stopped = labelClass.Matches.ToList();
+        if (labelClass.Items.Count == 0) RemoveClass(labelClass);
+        foreach (var selectorId in stopped) matchStopped(selectorId, id);
     }
 
     /// <summary>Sets a parent's labels (null = the parent is gone; its children then inherit nothing from it).</summary>
@@ -129,75 +148,92 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         ArgumentNullException.ThrowIfNull(parentId);
         var parent = Parent(parentId);
         parent.Labels = labels is null ? null : new Dictionary<string, string>(labels, StringComparer.Ordinal);
-        _parentsVersion++;
-        foreach (var child in parent.Children.ToList()) Recalculate(child, _items[child]);
+        foreach (var child in parent.Children.ToList()) Recalculate(child);
         if (parent.Labels is null && parent.Children.Count == 0) _parents.Remove(parentId);
     }
 
     public bool IsMatch(TSelectorId selectorId, TItemId itemId) =>
-        _selectors.TryGetValue(selectorId, out var state) && state.Matches.Contains(itemId);
+        _items.TryGetValue(itemId, out var labelClass) && labelClass.Matches.Contains(selectorId);
 
-    /// <summary>The items a selector matches now (a live view; do not hold it across updates).</summary>
+    /// <summary>The items a selector matches now (a live view; do not hold it across updates). Its count sums the matching classes' sizes.</summary>
     public IReadOnlyCollection<TItemId> ItemsMatching(TSelectorId selectorId) =>
-        _selectors.TryGetValue(selectorId, out var state) ? state.Matches : [];
+        _selectors.TryGetValue(selectorId, out var state) ? state.Items : [];
 
-    /// <summary>The selectors that match an item now (a live view; do not hold it across updates).</summary>
+    /// <summary>The selectors that match an item now: its class's set (a live view; do not hold it across updates).</summary>
     public IReadOnlyCollection<TSelectorId> SelectorsMatching(TItemId itemId) =>
-        _items.TryGetValue(itemId, out var item) ? item.Matches : [];
+        _items.TryGetValue(itemId, out var labelClass) ? labelClass.Matches : [];
 
     /// <summary>The item's effective labels (own over inherited), or null if the item is unknown.</summary>
     public IReadOnlyDictionary<string, string>? EffectiveLabels(TItemId itemId) =>
-        _items.TryGetValue(itemId, out var item) ? item.Effective : null;
+        _items.TryGetValue(itemId, out var labelClass) ? labelClass.Effective : null;
 
-    private void Recalculate(TItemId id, ItemState item)
+    /// <summary>A class for labels and parents no item had: filed, under its parents, and matched against the candidate selectors.</summary>
+    private LabelClass NewClass(ClassKey key)
     {
-        var labelClass = item.Class!;
-        var effective = EffectiveOf(labelClass);
-        Refile(labelClass, effective);
-        item.Effective = effective;
-
-        var matching = MatchingOf(labelClass, effective);
-        if (item.Matches.Count > 0)
-        {
-            foreach (var selectorId in item.Matches.ToList())
-            {
-                if (!matching.Contains(selectorId)) Stop(selectorId, _selectors[selectorId], id, item);
-            }
-        }
-        foreach (var selectorId in matching)
-        {
-            if (!item.Matches.Contains(selectorId)) Start(selectorId, _selectors[selectorId], id, item);
-        }
+        var labelClass = new LabelClass(key);
+        _classes[key] = labelClass;
+        foreach (var parentId in key.Parents) Parent(parentId).Children.Add(labelClass);
+        labelClass.Effective = EffectiveOf(labelClass);
+        Refile(labelClass, null, labelClass.Effective);
+        foreach (var selectorId in MatchingOf(labelClass.Effective)) Link(selectorId, _selectors[selectorId], labelClass);
+        return labelClass;
     }
 
-    /// <summary>A class's effective labels, computed once per class until a parent's labels change.</summary>
+    /// <summary>The last item left the class: nothing refers to it any more.</summary>
+    private void RemoveClass(LabelClass labelClass)
+    {
+        foreach (var selectorId in labelClass.Matches) _selectors[selectorId].Classes.Remove(labelClass);
+        labelClass.Matches.Clear();
+        foreach (var (key, value) in labelClass.Effective) _classesByValue.Remove(key, value, labelClass);
+        foreach (var parentId in labelClass.Key.Parents)
+        {
+            var parent = _parents[parentId];
+            parent.Children.Remove(labelClass);
+            if (parent.Labels is null && parent.Children.Count == 0) _parents.Remove(parentId);
+        }
+        _classes.Remove(labelClass.Key);
+    }
+
+    /// <summary>A parent's labels changed: the class's effective labels and matches follow, for all its items at once.</summary>
+    private void Recalculate(LabelClass labelClass)
+    {
+        var effective = EffectiveOf(labelClass);
+        if (SameLabels(effective, labelClass.Effective)) return;
+        Refile(labelClass, labelClass.Effective, effective);
+        labelClass.Effective = effective;
+        var matching = MatchingOf(effective);
+        var stopped = labelClass.Matches.Where(s => !matching.Contains(s)).ToList();
+        var started = matching.Where(s => !labelClass.Matches.Contains(s)).ToList();
+        foreach (var selectorId in stopped) Unlink(selectorId, _selectors[selectorId], labelClass);
+        foreach (var selectorId in started) Link(selectorId, _selectors[selectorId], labelClass);
+        foreach (var selectorId in stopped) StopAll(selectorId, labelClass);
+        foreach (var selectorId in started) StartAll(selectorId, labelClass);
+    }
+
+    /// <summary>Own labels, then each parent's in order for keys not yet set; the own dictionary itself when there are no parents.</summary>
     private Dictionary<string, string> EffectiveOf(LabelClass labelClass)
     {
-        if (labelClass.Parents.Length == 0) return labelClass.Own;
-        if (labelClass.Effective is { } cached && labelClass.EffectiveVersion == _parentsVersion) return cached;
+        var own = labelClass.Key.Own;
+        if (labelClass.Key.Parents.Length == 0) return own;
         var inherited = 0;
-        foreach (var parentId in labelClass.Parents) inherited += _parents[parentId].Labels?.Count ?? 0;
-        var effective = new Dictionary<string, string>(labelClass.Own.Count + inherited, StringComparer.Ordinal);
-        foreach (var (key, value) in labelClass.Own) effective[key] = value;
-        foreach (var parentId in labelClass.Parents)
+        foreach (var parentId in labelClass.Key.Parents) inherited += _parents[parentId].Labels?.Count ?? 0;
+        if (inherited == 0) return own;
+        var effective = new Dictionary<string, string>(own.Count + inherited, StringComparer.Ordinal);
+        foreach (var (key, value) in own) effective[key] = value;
+        foreach (var parentId in labelClass.Key.Parents)
         {
             if (_parents[parentId].Labels is not { } labels) continue;
             foreach (var (key, value) in labels) effective.TryAdd(key, value);
         }
-        // An unchanged result keeps the old object, so items of the class skip their index update.
-        if (labelClass.Effective is { } previous && SameLabels(previous, effective)) effective = previous;
-        labelClass.Effective = effective;
-        labelClass.EffectiveVersion = _parentsVersion;
         return effective;
     }
 
     /// <summary>
-    /// Every selector that matches these effective labels, computed once per class until a selector changes. Candidates:
-    /// selectors filed under one of the labels' key/values or keys, and the unindexable ones; no other can match.
+    /// Every selector that matches these effective labels. Candidates: selectors filed under one of the labels'
+    /// key/values or keys, and the unindexable ones; no other can match. The result is a new set (the caller keeps it or not).
     /// </summary>
-    private HashSet<TSelectorId> MatchingOf(LabelClass labelClass, Dictionary<string, string> effective)
+    private List<TSelectorId> MatchingOf(Dictionary<string, string> effective)
     {
-        if (labelClass.Matching is { } cached && labelClass.MatchingVersion == _selectorsVersion && ReferenceEquals(labelClass.MatchingEffective, effective)) return cached;
         _candidateSelectors.Clear();
         foreach (var (key, value) in effective)
         {
@@ -205,19 +241,17 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
             if (_selectorsByKey.TryGetValue(key, out var byKey)) _candidateSelectors.UnionWith(byKey);
         }
         _candidateSelectors.UnionWith(_unindexedSelectors);
-        var matching = new HashSet<TSelectorId>();
+        var matching = new List<TSelectorId>();
         foreach (var selectorId in _candidateSelectors)
         {
             if (_selectors[selectorId].Selector.Matches(effective)) matching.Add(selectorId);
         }
-        labelClass.Matching = matching;
-        labelClass.MatchingVersion = _selectorsVersion;
-        labelClass.MatchingEffective = effective;
         return matching;
     }
 
     private static bool SameLabels(Dictionary<string, string> a, Dictionary<string, string> b)
     {
+        if (ReferenceEquals(a, b)) return true;
         if (a.Count != b.Count) return false;
         foreach (var (key, value) in a)
         {
@@ -227,10 +261,9 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     }
 
     /// <summary>Files a class under its (new) effective labels' key/values: the index is per class, not per item.</summary>
-    private void Refile(LabelClass labelClass, Dictionary<string, string> effective)
+    private void Refile(LabelClass labelClass, Dictionary<string, string>? old, Dictionary<string, string> effective)
     {
-        if (ReferenceEquals(labelClass.Indexed, effective)) return;
-        if (labelClass.Indexed is { } old)
+        if (old is not null)
         {
             foreach (var (key, value) in old)
             {
@@ -239,20 +272,8 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         }
         foreach (var (key, value) in effective)
         {
-            if (labelClass.Indexed is null || !labelClass.Indexed.TryGetValue(key, out var v) || !string.Equals(v, value, StringComparison.Ordinal)) _classesByValue.Add(key, value, labelClass);
+            if (old is null || !old.TryGetValue(key, out var v) || !string.Equals(v, value, StringComparison.Ordinal)) _classesByValue.Add(key, value, labelClass);
         }
-        labelClass.Indexed = effective;
-    }
-
-    private void ReleaseClass(LabelClass labelClass, TItemId item)
-    {
-        labelClass.Items.Remove(item);
-        if (labelClass.Items.Count > 0) return;
-        if (labelClass.Indexed is { } indexed)
-        {
-            foreach (var (key, value) in indexed) _classesByValue.Remove(key, value, labelClass);
-        }
-        _classes.Remove(new ClassKey(labelClass.Own, labelClass.Parents));
     }
 
     private List<LabelClass> CandidateClasses(IndexPlan plan)
@@ -317,70 +338,84 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         return parent;
     }
 
-    private void ReleaseParent(string parentId, TItemId child)
+    /// <summary>Records that the selector matches the class (both directions), before its items are reported.</summary>
+    private static void Link(TSelectorId selectorId, SelectorState state, LabelClass labelClass)
     {
-        var parent = _parents[parentId];
-        parent.Children.Remove(child);
-        if (parent.Labels is null && parent.Children.Count == 0) _parents.Remove(parentId);
+        state.Classes.Add(labelClass);
+        labelClass.Matches.Add(selectorId);
     }
 
-    private void Start(TSelectorId selectorId, SelectorState state, TItemId itemId, ItemState item)
+    private static void Unlink(TSelectorId selectorId, SelectorState state, LabelClass labelClass)
     {
-        state.Matches.Add(itemId);
-        item.Matches.Add(selectorId);
-        matchStarted(selectorId, itemId);
+        state.Classes.Remove(labelClass);
+        labelClass.Matches.Remove(selectorId);
     }
 
-    private void Stop(TSelectorId selectorId, SelectorState state, TItemId itemId, ItemState item)
+    private void StartAll(TSelectorId selectorId, LabelClass labelClass)
     {
-        state.Matches.Remove(itemId);
-        item.Matches.Remove(selectorId);
-        matchStopped(selectorId, itemId);
+        foreach (var itemId in labelClass.Items) matchStarted(selectorId, itemId);
+    }
+
+    private void StopAll(TSelectorId selectorId, LabelClass labelClass)
+    {
+        foreach (var itemId in labelClass.Items) matchStopped(selectorId, itemId);
     }
 
     private sealed class SelectorState
     {
+        public SelectorState() => Items = new MatchingItems(Classes);
+
         public Selector Selector { get; set; } = Selector.All;
 
         public IndexPlan Plan { get; set; } = IndexPlan.Never;
 
-        public HashSet<TItemId> Matches { get; } = [];
+        /// <summary>The classes whose effective labels the selector matches (each holds this selector in its <see cref="LabelClass.Matches"/>).</summary>
+        public HashSet<LabelClass> Classes { get; } = [];
+
+        public MatchingItems Items { get; }
     }
 
-    private sealed class ItemState
+    /// <summary>A selector's items: those of its classes (a view; counting it walks the classes, not the items).</summary>
+    private sealed class MatchingItems(HashSet<LabelClass> classes) : IReadOnlyCollection<TItemId>
     {
-        public LabelClass? Class { get; set; }
+        public int Count
+        {
+            get
+            {
+                var count = 0;
+                foreach (var labelClass in classes) count += labelClass.Items.Count;
+                return count;
+            }
+        }
 
-        public Dictionary<string, string> Effective { get; set; } = [];
+        public IEnumerator<TItemId> GetEnumerator()
+        {
+            foreach (var labelClass in classes)
+            {
+                foreach (var itemId in labelClass.Items) yield return itemId;
+            }
+        }
 
-        public HashSet<TSelectorId> Matches { get; } = [];
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>
     /// Items with equal own labels and parents (typically the replicas of one workload) share a class: its effective
-    /// labels and the selectors they match are computed once for all of them.
+    /// labels and the selectors they match are kept once for all of them, and are current after every public call.
     /// </summary>
-    private sealed class LabelClass(Dictionary<string, string> own, string[] parents)
+    private sealed class LabelClass(ClassKey key)
     {
-        public Dictionary<string, string> Own { get; } = own;
-
-        public string[] Parents { get; } = parents;
+        /// <summary>Own labels and parents (the content every item of the class has).</summary>
+        public ClassKey Key { get; } = key;
 
         /// <summary>The items in this class (never empty while the class is known).</summary>
         public HashSet<TItemId> Items { get; } = [];
 
-        /// <summary>The effective labels the class is filed under in the value index (those of its items now).</summary>
-        public Dictionary<string, string>? Indexed { get; set; }
+        /// <summary>Own labels over the parents' (the own dictionary itself when nothing is inherited); the class is filed under these.</summary>
+        public Dictionary<string, string> Effective { get; set; } = key.Own;
 
-        public Dictionary<string, string>? Effective { get; set; }
-
-        public long EffectiveVersion { get; set; } = -1;
-
-        public HashSet<TSelectorId>? Matching { get; set; }
-
-        public long MatchingVersion { get; set; } = -1;
-
-        public Dictionary<string, string>? MatchingEffective { get; set; }
+        /// <summary>The selectors matching <see cref="Effective"/> (each holds this class in its <see cref="SelectorState.Classes"/>).</summary>
+        public HashSet<TSelectorId> Matches { get; } = [];
     }
 
     /// <summary>Content equality of own labels and (ordered) parents.</summary>
@@ -405,7 +440,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         public string[] Parents { get; }
 
         public bool Equals(ClassKey other) =>
-            _hash == other._hash && Parents.AsSpan().SequenceEqual(other.Parents) && (ReferenceEquals(Own, other.Own) || SameLabels(Own, other.Own));
+            _hash == other._hash && Parents.AsSpan().SequenceEqual(other.Parents) && SameLabels(Own, other.Own);
 
         public override bool Equals(object? obj) => obj is ClassKey other && Equals(other);
 
@@ -416,6 +451,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     {
         public Dictionary<string, string>? Labels { get; set; }
 
-        public HashSet<TItemId> Children { get; } = [];
+        /// <summary>The classes that list this parent.</summary>
+        public HashSet<LabelClass> Children { get; } = [];
     }
 }

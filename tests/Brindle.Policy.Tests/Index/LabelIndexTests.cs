@@ -168,18 +168,28 @@ public sealed class LabelIndexTests
                         if (!parents.TryGetValue(parentId, out var labels)) continue;
                         foreach (var (k, v) in labels) effective.TryAdd(k, v);
                     }
+                    Assert.Equal(effective.OrderBy(kv => kv.Key), index.EffectiveLabels(itemId)!.OrderBy(kv => kv.Key));
                     foreach (var (selectorId, selector) in selectors)
                     {
                         if (selector.Matches(effective)) expected.Add((selectorId, itemId));
                     }
                 }
                 Assert.True(expected.SetEquals(recorder.Matches), $"after {op}: expected {string.Join(",", expected)} got {string.Join(",", recorder.Matches)}");
-                foreach (var (selectorId, itemId) in expected)
+                foreach (var (selectorId, itemId) in expected) Assert.True(index.IsMatch(selectorId, itemId));
+                // The views: exactly the expected pairs, with counts that agree (items share their class's sets).
+                foreach (var selectorId in selectors.Keys)
                 {
-                    Assert.True(index.IsMatch(selectorId, itemId));
-                    Assert.Contains(itemId, index.ItemsMatching(selectorId));
-                    Assert.Contains(selectorId, index.SelectorsMatching(itemId));
+                    var view = index.ItemsMatching(selectorId);
+                    Assert.Equal(expected.Where(p => p.Item1 == selectorId).Select(p => p.Item2).Order(), view.Order());
+                    Assert.Equal(view.Order().ToList().Count, view.Count);
                 }
+                foreach (var itemId in items.Keys)
+                {
+                    var view = index.SelectorsMatching(itemId);
+                    Assert.Equal(expected.Where(p => p.Item2 == itemId).Select(p => p.Item1).Order(), view.Order());
+                }
+                Assert.Equal(items.Count, index.ItemCount);
+                Assert.Equal(items.Values.Select(i => string.Join(",", i.Labels.OrderBy(kv => kv.Key)) + "|" + string.Join(",", i.Parents)).Distinct().Count(), index.ClassCount);
             }
         }, iter: 1500);
     }
