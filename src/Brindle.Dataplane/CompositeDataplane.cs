@@ -9,7 +9,10 @@ namespace Brindle.Dataplane;
 
 /// <summary>
 /// Feeds every message to each driver and applies them in the given order. Put nftables before routes: a
-/// workload becomes reachable only through its route, and its policy must be in the kernel first.
+/// workload becomes reachable only through its route, and its policy must be in the kernel first. Once the policy
+/// driver guards workloads (<see cref="IWorkloadGuard"/>: the kernel drops every workload interface that has no
+/// programmed chain), an apply runs all drivers at the same time instead, since a route that lands first leads only
+/// to that drop.
 /// </summary>
 public sealed class CompositeDataplane(IReadOnlyList<IDataplaneDriver> drivers) : IDataplaneDriver
 {
@@ -32,7 +35,18 @@ public sealed class CompositeDataplane(IReadOnlyList<IDataplaneDriver> drivers) 
         foreach (var driver in drivers) driver.Prepare(cancellationToken);   // reads only: all at once
     }
 
-    public Task<ApplyReport> ApplyAsync(CancellationToken cancellationToken = default) => RunAll((d, ct) => d.ApplyAsync(ct), cancellationToken);
+    public async Task<ApplyReport> ApplyAsync(CancellationToken cancellationToken = default)
+    {
+        var guard = drivers.OfType<IWorkloadGuard>().FirstOrDefault();
+        if (drivers.Count < 2 || guard is null || !await guard.GuardsWorkloadsAsync(cancellationToken))
+        {
+            return await RunAll((d, ct) => d.ApplyAsync(ct), cancellationToken);
+        }
+        // The guard last: the others' (short) work starts its I/O first, and then overlaps the guard's rendering and transaction.
+        var ordered = drivers.Where(d => !ReferenceEquals(d, guard)).Append((IDataplaneDriver)guard);
+        var reports = await Task.WhenAll(ordered.Select(d => d.ApplyAsync(cancellationToken)));
+        return new ApplyReport("all", reports.Any(r => r.Changed), reports.Sum(r => r.ChangedObjects), reports.Max(r => r.Duration));
+    }
 
     public Task<ApplyReport> ResyncAsync(CancellationToken cancellationToken = default) => RunAll((d, ct) => d.ResyncAsync(ct), cancellationToken);
 

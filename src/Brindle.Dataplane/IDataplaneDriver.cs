@@ -25,6 +25,21 @@ public interface IDataplaneDriver
     Task<ApplyReport> ResyncAsync(CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// A driver whose kernel state can make the other drivers' changes safe to apply at the same time as its own: the
+/// policy driver, once the kernel drops all traffic of workload interfaces that have no programmed policy.
+/// </summary>
+public interface IWorkloadGuard
+{
+    /// <summary>
+    /// True when the kernel holds this driver's catch-all drop for every workload interface prefix of the current
+    /// configuration, as this driver itself last wrote it (never on state merely read back, whose rules it cannot
+    /// vouch for). Routes and sysctls may then go in alongside the policy rather than after it: a workload reached
+    /// before its policy chain exists is dropped. Awaits a read started by <see cref="IDataplaneDriver.Prepare"/>.
+    /// </summary>
+    Task<bool> GuardsWorkloadsAsync(CancellationToken cancellationToken = default);
+}
+
 /// <summary>What one apply did: how many kernel objects changed, and how long it took.</summary>
 public sealed record ApplyReport(string Driver, bool Changed, int ChangedObjects, TimeSpan Duration)
 {

@@ -22,7 +22,7 @@ namespace Brindle.Dataplane.Nftables;
 /// kernel state (re-read next time) and throws <see cref="CommandFailedException"/>.</para>
 /// </remarks>
 public sealed partial class NftablesDataplane(ICommandRunner runner, string? networkNamespace = null, TimeProvider? time = null, ILogger? logger = null)
-    : IDataplaneDriver
+    : IDataplaneDriver, IWorkloadGuard
 {
     public const string DriverName = "nftables";
 
@@ -31,7 +31,8 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private NftTableState? _actual;
-    private Task<NftTableState>? _reading;   // started by Prepare, taken by the next apply
+    private Task<(NftTableState State, bool Guarded)>? _reading;   // started by Prepare, taken by the next apply
+    private ValueList<string>? _guardedPrefixes;   // workload prefixes of the base chains this instance last wrote
     private bool _dirty = true;
     private string? _verifiedListing;   // hash of `nft list table` when the kernel last matched _actual (nothing applied since)
 
@@ -52,25 +53,56 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
         if (_model.OnUpdate(message)) _dirty = true;
     }
 
+    /// <summary>
+    /// Reads the table ahead (off the caller's thread: starting processes is not free). When there is no table yet,
+    /// also creates the guard (<see cref="NftablesRenderer.Guard"/>: every workload interface dropped), so that the
+    /// first full programming can put routes in alongside its policy (<see cref="IWorkloadGuard"/>).
+    /// </summary>
     public void Prepare(CancellationToken cancellationToken = default)
     {
-        if (_actual is null) _reading ??= Task.Run(() => ReadAsync(cancellationToken), cancellationToken);   // off the caller's thread: starting processes is not free
+        if (_actual is null) _reading ??= Task.Run(() => ReadOrGuardAsync(cancellationToken), cancellationToken);
+    }
+
+    public async Task<bool> GuardsWorkloadsAsync(CancellationToken cancellationToken = default)
+    {
+        var actual = await EnsureActualAsync(cancellationToken);
+        return actual.TableExists && _guardedPrefixes is { } prefixes && prefixes.Equals(_model.Config.WorkloadInterfacePrefixes);
+    }
+
+    private async Task<NftTableState> EnsureActualAsync(CancellationToken cancellationToken)
+    {
+        if (_actual is not null) return _actual;
+        var reading = _reading;
+        _reading = null;   // taken: a failed read is not reused
+        if (reading is null) return _actual = await ReadAsync(cancellationToken);
+        var (state, guarded) = await reading;
+        if (guarded) _guardedPrefixes = ConfigUpdate.Default.WorkloadInterfacePrefixes;
+        return _actual = state;
+    }
+
+    private async Task<(NftTableState State, bool Guarded)> ReadOrGuardAsync(CancellationToken cancellationToken)
+    {
+        var state = await ReadAsync(cancellationToken);
+        if (state.TableExists) return (state, false);
+        var guard = NftablesDelta.Compute(NftablesRenderer.Guard(ConfigUpdate.Default), state, deleteStale: false);
+        var result = await runner.RunAsync(CommandSpec.Of("nft", "-f", "-").WithInput(guard.Script).InNamespace(networkNamespace), cancellationToken);
+        if (!result.Succeeded)
+        {
+            Log.ApplyFailed(_logger, result.StandardError.Trim());   // no guard: the first apply then goes first, alone
+            return (state, false);
+        }
+        return (guard.After, true);
     }
 
     public async Task<ApplyReport> ApplyAsync(CancellationToken cancellationToken = default)
     {
         if (!_dirty && _actual is not null) return ApplyReport.Unchanged(DriverName);
         var started = _time.GetTimestamp();
-        if (_actual is null)
-        {
-            var reading = _reading ?? ReadAsync(cancellationToken);
-            _reading = null;   // taken: a failed read is not reused
-            _actual = await reading;
-        }
+        var actual = await EnsureActualAsync(cancellationToken);
         var read = _time.GetTimestamp();
         var desired = _renderer.RenderIncremental(_model);
         var rendered = _time.GetTimestamp();
-        var delta = NftablesDelta.Compute(desired, _actual, deleteStale: _model.InSync);
+        var delta = NftablesDelta.Compute(desired, actual, deleteStale: _model.InSync);
         var diffed = _time.GetTimestamp();
         if (!delta.IsEmpty)
         {
@@ -79,6 +111,7 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
             if (!result.Succeeded)
             {
                 _actual = null;   // re-read before the next attempt
+                _guardedPrefixes = null;
                 Log.ApplyFailed(_logger, result.StandardError.Trim());
                 result.EnsureSuccess(command);
             }
@@ -87,6 +120,7 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
             LastPhases = new(_time.GetElapsedTime(started, read), _time.GetElapsedTime(read, rendered), _time.GetElapsedTime(rendered, diffed), _time.GetElapsedTime(diffed));
         }
         _actual = delta.After;
+        _guardedPrefixes = _model.Config.WorkloadInterfacePrefixes;   // the base chains now hold exactly these
         _dirty = false;
         var elapsed = _time.GetElapsedTime(started);
         if (!delta.IsEmpty) Log.Applied(_logger, delta.ChangedChains, delta.ChangedElements, elapsed.TotalMilliseconds);
@@ -109,6 +143,7 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
         }
         _actual = null;
         _reading = null;   // a read started before this resync is not fresh enough
+        _guardedPrefixes = null;
         _dirty = true;
         var report = await ApplyAsync(cancellationToken);
         _verifiedListing = report.Changed ? null : listing;

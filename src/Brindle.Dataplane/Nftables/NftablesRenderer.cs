@@ -37,6 +37,8 @@ public sealed class NftablesRenderer
     private int _usableVersion;
 
     private const string FilterForward = "type filter hook forward priority filter; policy accept;";
+    private const string ForwardIngressDefinition = "type filter hook forward priority 10; policy accept;";
+    private const string InputDefinition = "type filter hook input priority filter; policy accept;";
 
     // NDP and router solicitation from workloads to the host: needed for IPv6 to work at all (Calico allows these too).
     private const string Icmpv6Neighbour = "meta l4proto 58 icmpv6 type { 130, 131, 132, 133, 135, 136 } accept";
@@ -178,12 +180,12 @@ public sealed class NftablesRenderer
             .Add($"iifname vmap @{NftNames.WorkloadFromMap}")
             .AddRange(prefixes.Select(p => $"iifname {p} drop"))
             .Build());
-        AddChain(new NftChainBuilder(NftNames.ForwardIngress, "type filter hook forward priority 10; policy accept;")
+        AddChain(new NftChainBuilder(NftNames.ForwardIngress, ForwardIngressDefinition)
             .AddRange(Conntrack())
             .Add($"oifname vmap @{NftNames.WorkloadToMap}")
             .AddRange(prefixes.Select(p => $"oifname {p} drop"))
             .Build());
-        var input = new NftChainBuilder(NftNames.Input, "type filter hook input priority filter; policy accept;").AddRange(Conntrack());
+        var input = new NftChainBuilder(NftNames.Input, InputDefinition).AddRange(Conntrack());
         input.AddRange(prefixes.Select(p => $"iifname {p} {Icmpv6Neighbour}"));
         if (config.EndpointToHostAction == EndpointToHostAction.Accept) input.Add($"iifname vmap @{NftNames.WorkloadFromMap}");
         input.AddRange(prefixes.Select(p => $"iifname {p} drop"));
@@ -201,6 +203,26 @@ public sealed class NftablesRenderer
 
         _failClosed = failClosed;
         return new NftTableState(true, chains.ToImmutable(), sets.ToImmutable(), maps.ToImmutable());
+    }
+
+    /// <summary>
+    /// The table an agent creates before it knows anything (when the kernel has none): the three filter base chains,
+    /// each dropping every interface with a workload prefix. Workloads are then fail-closed, whatever routes exist,
+    /// until the first full programming replaces these chains (in its one transaction).
+    /// </summary>
+    public static NftTableState Guard(ConfigUpdate config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var prefixes = config.WorkloadInterfacePrefixes.Select(p => $"\"{NftRuleRenderer.Escape(p)}*\"").ToList();
+        NftChain Chain(string name, string definition, string match) =>
+            new NftChainBuilder(name, definition).AddRange(prefixes.Select(p => $"{match} {p} drop")).Build();
+        var chains = ImmutableDictionary.CreateRange(StringComparer.Ordinal, new[]
+        {
+            Chain(NftNames.ForwardEgress, FilterForward, "iifname"),
+            Chain(NftNames.ForwardIngress, ForwardIngressDefinition, "oifname"),
+            Chain(NftNames.Input, InputDefinition, "iifname"),
+        }.Select(c => KeyValuePair.Create(c.Name, c)));
+        return NftTableState.Missing with { TableExists = true, Chains = chains };
     }
 
     private static IEnumerable<string> Conntrack() => ["ct state established,related accept", "ct state invalid drop"];

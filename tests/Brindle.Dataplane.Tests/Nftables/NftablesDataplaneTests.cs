@@ -23,6 +23,62 @@ public sealed class NftablesDataplaneTests
     }
 
     [Fact]
+    public async Task Prepare_NoTable_WritesTheGuardFirst_ThenTheFirstApplyReplacesItsBaseChains()
+    {
+        var runner = new RecordingCommandRunner();
+        var dataplane = new NftablesDataplane(runner);
+        dataplane.Prepare();
+        dataplane.OnUpdate(AllowAllProfile("p"));
+        dataplane.OnUpdate(Workload("a", "calia", "10.65.0.2", profiles: ["p"]));
+
+        Assert.True(await dataplane.GuardsWorkloadsAsync());
+        var guard = runner.NftScripts.Single();
+        foreach (var expected in new[] { "forward-egress iifname \"cali*\" drop", "forward-ingress oifname \"tap*\" drop", "input-host iifname \"cali*\" drop" })
+        {
+            Assert.Contains(expected, guard, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("wl-from-calia", guard, StringComparison.Ordinal);
+
+        await dataplane.ApplyAsync();
+        var first = runner.NftScripts.Last();
+        Assert.DoesNotContain("add table", first, StringComparison.Ordinal);
+        Assert.Contains("flush chain inet brindle forward-egress", first, StringComparison.Ordinal);   // refilled in the same transaction
+        Assert.True(await dataplane.GuardsWorkloadsAsync());
+    }
+
+    [Fact]
+    public async Task GuardsWorkloads_NotForATableOnlyReadBack_NorAfterAFailedApply_NorForOtherPrefixes()
+    {
+        var kernel = new RecordingCommandRunner();
+        var written = new NftablesDataplane(kernel);
+        written.OnUpdate(Workload("a", "calia", "10.65.0.2"));
+        await written.ApplyAsync();
+        var listing = KernelJson(written.Actual!);
+
+        var fail = false;
+        var runner = new RecordingCommandRunner(c =>
+            c.Arguments.Contains("list") ? new CommandResult(0, listing, "")
+            : c.Arguments.Contains("-f") && fail ? new CommandResult(1, "", "Error: Could not process rule")
+            : RecordingCommandRunner.Default(c));
+        var restarted = new NftablesDataplane(runner);
+        restarted.Prepare();
+        Assert.False(await restarted.GuardsWorkloadsAsync());   // rules read back: not vouched for
+        Assert.Empty(runner.NftScripts);                       // a table exists: no guard written
+
+        restarted.OnUpdate(Workload("a", "calia", "10.65.0.2"));
+        await restarted.ApplyAsync();
+        Assert.True(await restarted.GuardsWorkloadsAsync());
+
+        restarted.OnUpdate(ConfigUpdate.Default with { WorkloadInterfacePrefixes = ["cali", "tap", "veth"] });
+        Assert.False(await restarted.GuardsWorkloadsAsync());  // the kernel does not drop veth* yet
+
+        fail = true;
+        await Assert.ThrowsAsync<CommandFailedException>(() => restarted.ApplyAsync());
+        fail = false;
+        Assert.False(await restarted.GuardsWorkloadsAsync());
+    }
+
+    [Fact]
     public async Task ApplyAsync_NothingChanged_RunsNoCommand()
     {
         var runner = new RecordingCommandRunner();

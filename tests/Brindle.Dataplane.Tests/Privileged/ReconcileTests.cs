@@ -121,6 +121,27 @@ public sealed class ReconcileTests
     }
 
     [PrivilegedFact]
+    public async Task Prepare_FreshHost_GuardDropsWorkloadsWhoseRoutesCameFirst_UntilTheirPolicyIsIn()
+    {
+        await using var h = await NodeHarness.CreateAsync("dpr");
+        var a = await h.AddWorkloadAsync("a", "calia", A);
+        await h.AddWorkloadAsync("b", "calib", B);
+        h.Nftables.Prepare();
+        Assert.True(await h.Nftables.GuardsWorkloadsAsync());
+
+        // Reachability first (what a concurrent apply may do): routes, proxy ARP, forwarding. The guard drops it all.
+        foreach (var m in Scenario()) h.Routes.OnUpdate(m);
+        await h.Routes.ApplyAsync();
+        Assert.False(await Probe.TcpAsync(a, IpB, NodeHarness.TcpPort));
+
+        foreach (var m in Scenario()) h.Nftables.OnUpdate(m);
+        h.Nftables.OnUpdate(InSync.Instance);
+        await h.Nftables.ApplyAsync();
+        Assert.True(await Probe.TcpAsync(a, IpB, NodeHarness.TcpPort));
+        Assert.False(await Probe.TcpAsync(a, IpB, NodeHarness.OtherTcpPort));   // and it is b's policy, not an open door
+    }
+
+    [PrivilegedFact]
     public async Task Apply_NatOutgoingPool_MasqueradesToOutsideOnlyWhenEnabled()
     {
         await using var h = await NodeHarness.CreateAsync("dpn");

@@ -14,7 +14,7 @@ internal sealed class RecordingCommandRunner(Func<CommandSpec, CommandResult>? h
 
     public Task<CommandResult> RunAsync(CommandSpec command, CancellationToken cancellationToken = default)
     {
-        Commands.Add(command);
+        lock (Commands) Commands.Add(command);   // Prepare reads on the thread pool
         return Task.FromResult((handler ?? Default)(command));
     }
 
