@@ -37,6 +37,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     private readonly HashSet<TSelectorId> _candidateSelectors = [];
     private readonly List<LabelClass> _candidateClasses = [];
     private readonly Dictionary<ClassKey, LabelClass> _classes = [];
+    private readonly Dictionary<(Dictionary<string, string>, string[]), LabelClass> _classesByReference = new(ReferencePairComparer.Instance);
 
     public int SelectorCount => _selectors.Count;
 
@@ -113,10 +114,15 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         ArgumentNullException.ThrowIfNull(labels);
         if (!share || !ReferenceEquals(labels.Comparer, StringComparer.Ordinal)) labels = new Dictionary<string, string>(labels, StringComparer.Ordinal);
         var parents = parentIds is null or { Count: 0 } ? [] : share && parentIds is string[] given ? given : parentIds.ToArray();
-        var key = new ClassKey(labels, parents);
         _items.TryGetValue(id, out var old);
-        if (old is not null && old.Key.Equals(key)) return;   // same labels and parents: the class is current already
-        if (!_classes.TryGetValue(key, out var labelClass)) labelClass = NewClass(key);
+        // The very objects a class was made from find it without reading the labels (callers that share label
+        // dictionaries between equal items); otherwise the class is found by content.
+        if (!_classesByReference.TryGetValue((labels, parents), out var labelClass))
+        {
+            var key = new ClassKey(labels, parents);
+            if (!_classes.TryGetValue(key, out labelClass)) labelClass = NewClass(key);
+        }
+        if (ReferenceEquals(old, labelClass)) return;   // same labels and parents: the class is current already
         labelClass.Items.Add(id);
         _items[id] = labelClass;
         if (old is null)
@@ -172,6 +178,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     {
         var labelClass = new LabelClass(key);
         _classes[key] = labelClass;
+        _classesByReference[(key.Own, key.Parents)] = labelClass;
         foreach (var parentId in key.Parents) Parent(parentId).Children.Add(labelClass);
         labelClass.Effective = EffectiveOf(labelClass);
         Refile(labelClass, null, labelClass.Effective);
@@ -192,6 +199,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
             if (parent.Labels is null && parent.Children.Count == 0) _parents.Remove(parentId);
         }
         _classes.Remove(labelClass.Key);
+        _classesByReference.Remove((labelClass.Key.Own, labelClass.Key.Parents));
     }
 
     /// <summary>A parent's labels changed: the class's effective labels and matches follow, for all its items at once.</summary>
@@ -445,6 +453,18 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         public override bool Equals(object? obj) => obj is ClassKey other && Equals(other);
 
         public override int GetHashCode() => _hash;
+    }
+
+    /// <summary>Identity of the own-labels dictionary and parents array a class was made from.</summary>
+    private sealed class ReferencePairComparer : IEqualityComparer<(Dictionary<string, string> Own, string[] Parents)>
+    {
+        public static readonly ReferencePairComparer Instance = new();
+
+        public bool Equals((Dictionary<string, string> Own, string[] Parents) x, (Dictionary<string, string> Own, string[] Parents) y) =>
+            ReferenceEquals(x.Own, y.Own) && ReferenceEquals(x.Parents, y.Parents);
+
+        public int GetHashCode((Dictionary<string, string> Own, string[] Parents) obj) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Own), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Parents));
     }
 
     private sealed class ParentState
