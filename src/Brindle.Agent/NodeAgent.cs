@@ -152,6 +152,7 @@ public sealed partial class NodeAgent(AgentOptions options, IKeyValueStore store
         var nftables = new NftablesDataplane(runner, null, _time, loggers.CreateLogger<NftablesDataplane>());
         var routes = new RouteDataplane(runner, new ProcSysctlWriter(), null, _time, loggers.CreateLogger<RouteDataplane>());
         var dataplane = new CompositeDataplane([nftables, routes]);
+        dataplane.Prepare(ct);   // the kernel's state is read while the syncer loads and the graph calculates the snapshot
         // Drift repair every FelixConfiguration nftablesRefreshInterval (or routeRefreshInterval; default 90 s, 0 = off)
         // unless the agent was started with a fixed interval.
         var interval = options.ResyncInterval ?? ConfigUpdate.Default.ResyncInterval;

@@ -19,12 +19,17 @@ public sealed class CompositeDataplane(IReadOnlyList<IDataplaneDriver> drivers) 
     public static CompositeDataplane ForLinux(ICommandRunner runner, string? networkNamespace = null, TimeProvider? time = null, ILogger? logger = null) =>
         new([
             new NftablesDataplane(runner, networkNamespace, time, logger),
-            new RouteDataplane(runner, new CommandSysctlWriter(runner, networkNamespace), networkNamespace, time, logger),
+            new RouteDataplane(runner, new ProcSysctlWriter(networkNamespace: networkNamespace), networkNamespace, time, logger),
         ]);
 
     public void OnUpdate(DataplaneMessage message)
     {
         foreach (var driver in drivers) driver.OnUpdate(message);
+    }
+
+    public void Prepare(CancellationToken cancellationToken = default)
+    {
+        foreach (var driver in drivers) driver.Prepare(cancellationToken);   // reads only: all at once
     }
 
     public Task<ApplyReport> ApplyAsync(CancellationToken cancellationToken = default) => RunAll((d, ct) => d.ApplyAsync(ct), cancellationToken);

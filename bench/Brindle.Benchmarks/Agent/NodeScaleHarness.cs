@@ -54,6 +54,7 @@ public sealed class NodeScaleHarness : IScaleHarness
         var full = new List<double>();
         var calculation = new List<double>();
         var nftables = new List<double>();
+        var phases = new List<Brindle.Dataplane.Nftables.NftApplyPhases>();
         var floorNft = new List<double>();
         var floorRoutes = new List<double>();
         var newEndpoint = new List<double>();
@@ -80,11 +81,13 @@ public sealed class NodeScaleHarness : IScaleHarness
                 var graph = new CalculationGraph(NodeName, dataplane.OnUpdate);
                 var snapshot = Snapshot(Local, Policies).Select(ResourceUpdate.Of).ToList();
                 var sw = Stopwatch.StartNew();
+                dataplane.Prepare(cancellationToken);   // as the agent: the kernel is read while the graph calculates
                 graph.OnUpdates(snapshot);
                 graph.OnInSync();
                 calculation.Add(sw.Elapsed.TotalMilliseconds);
                 await dataplane.Drivers[0].ApplyAsync(cancellationToken);   // what CompositeDataplane.ApplyAsync does, split: nftables first
                 nftables.Add(sw.Elapsed.TotalMilliseconds - calculation[^1]);
+                phases.Add(((Brindle.Dataplane.Nftables.NftablesDataplane)dataplane.Drivers[0]).LastPhases);
                 await dataplane.Drivers[1].ApplyAsync(cancellationToken);
                 full.Add(sw.Elapsed.TotalMilliseconds);
 
@@ -126,7 +129,7 @@ public sealed class NodeScaleHarness : IScaleHarness
         var floor = Median(floorNft) + Median(floorRoutes);
         output.WriteLine($"  routes {routeCount}, nft table {tableBytes / 1024} KiB; {runs} runs, medians");
         output.WriteLine($"  full programming: brindle {Median(full):F0} ms   floor nft -f {Median(floorNft):F0} ms + ip -batch {Median(floorRoutes):F0} ms = {floor:F0} ms   ratio {Median(full) / floor:F2}");
-        output.WriteLine($"    per run (ms): brindle {string.Join(", ", full.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}; of which calculation (graph, no I/O) median {Median(calculation):F0} ms, nftables driver {Median(nftables):F0} ms");
+        output.WriteLine($"    per run (ms): brindle {string.Join(", ", full.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}; of which calculation (graph, no I/O) median {Median(calculation):F0} ms, nftables driver {Median(nftables):F0} ms (waiting for the read-ahead {Median(phases.Select(p => p.Read.TotalMilliseconds).ToList()):F1}, render {Median(phases.Select(p => p.Render.TotalMilliseconds).ToList()):F1}, diff {Median(phases.Select(p => p.Diff.TotalMilliseconds).ToList()):F1}, nft -f {Median(phases.Select(p => p.Kernel.TotalMilliseconds).ToList()):F1})");
         var dataplaneOnly = full.Zip(calculation, (f, c) => f - c).ToList();
         output.WriteLine($"    dataplane alone (the drivers, from the graph's messages to the kernel): median {Median(dataplaneOnly):F0} ms, ratio {Median(dataplaneOnly) / floor:F2}");
         if (full.Count >= 4)
@@ -151,6 +154,7 @@ public sealed class NodeScaleHarness : IScaleHarness
         var times = new List<double>();
         var renders = new List<double>();
         var deltas = new List<double>();
+        var models = new List<double>();
         var messages = 0;
         var script = 0;
         for (var run = 0; run < runs; run++)
@@ -159,11 +163,19 @@ public sealed class NodeScaleHarness : IScaleHarness
             var model = new Brindle.Dataplane.Model.DataplaneModel();
             var allocated = GC.GetAllocatedBytesForCurrentThread();
             var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            long inModel = 0;
             var sw = Stopwatch.StartNew();
-            var graph = new CalculationGraph(NodeName, m => { messages++; model.OnUpdate(m); });
+            var graph = new CalculationGraph(NodeName, m =>
+            {
+                messages++;
+                var started = Stopwatch.GetTimestamp();
+                model.OnUpdate(m);   // the dataplane's side of each message (the agent feeds both drivers' models)
+                inModel += Stopwatch.GetTimestamp() - started;
+            });
             graph.OnUpdates(snapshot);
             graph.OnInSync();
             times.Add(sw.Elapsed.TotalMilliseconds);
+            models.Add(inModel * 1000.0 / Stopwatch.Frequency);
             if (run == runs - 1)
             {
                 output.WriteLine($"  last run: calculation allocated {(GC.GetAllocatedBytesForCurrentThread() - allocated) / 1_048_576.0:F1} MB, GCs gen0/1/2 {GC.CollectionCount(0) - collections.Item1}/{GC.CollectionCount(1) - collections.Item2}/{GC.CollectionCount(2) - collections.Item3}");
@@ -175,7 +187,7 @@ public sealed class NodeScaleHarness : IScaleHarness
             script = Brindle.Dataplane.Nftables.NftablesDelta.Compute(desired, Brindle.Dataplane.Nftables.NftTableState.Missing, deleteStale: true).Script.Length;
             deltas.Add(sw.Elapsed.TotalMilliseconds);
         }
-        output.WriteLine($"  calculation only: {runs} runs, first {times[0]:F0} ms, median {Median(times):F1} ms, {messages} messages");
+        output.WriteLine($"  calculation only: {runs} runs, first {times[0]:F0} ms, median {Median(times):F1} ms, {messages} messages (of which the dataplane model's OnUpdate median {Median(models):F1} ms)");
         output.WriteLine($"  nft render: first {renders[0]:F0} ms, median {Median(renders):F1} ms; delta vs missing table: first {deltas[0]:F0} ms, median {Median(deltas):F1} ms, script {script / 1024} KiB");
         return 0;
     }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 using Brindle.Calculation.Messages;
 
@@ -70,9 +71,9 @@ public sealed class DataplaneModel
 
     private bool SetIPSet(IPSetUpdate m)
     {
-        var state = new IPSetState(m.Type, [.. m.Members]);
+        var state = new IPSetState(m.Type, m.Members.Items);
         var known = IPSets.TryGetValue(m.Id, out var old);
-        if (known && old!.Type == state.Type && old.Members.SetEquals(state.Members)) return false;
+        if (known && old!.Type == state.Type && old.SameMembers(state)) return false;
         if (!known || old!.Type != state.Type || old.HasNetworks(4) != state.HasNetworks(4) || old.HasNetworks(6) != state.HasNetworks(6)) IPSetIdsVersion++;
         IPSets[m.Id] = state;
         return true;
@@ -85,9 +86,8 @@ public sealed class DataplaneModel
             // A delta to a set we never saw breaks the producer's contract; Calico's mock dataplane fails here too.
             throw new InvalidOperationException($"IP set delta for unknown set '{m.Id}'.");
         }
-        var members = old.Members.Except(m.RemovedMembers).Union(m.AddedMembers);
-        if (members.SetEquals(old.Members)) return false;
-        var state = old with { Members = members };
+        var state = old.Patch(m.RemovedMembers, m.AddedMembers);
+        if (ReferenceEquals(state, old)) return false;
         if (state.HasNetworks(4) != old.HasNetworks(4) || state.HasNetworks(6) != old.HasNetworks(6)) IPSetIdsVersion++;   // the kernel set's name and type change
         IPSets[m.Id] = state;
         return true;
@@ -115,10 +115,32 @@ public sealed class DataplaneModel
     }
 }
 
-/// <summary>An IP set's current membership.</summary>
-public sealed record IPSetState(IPSetType Type, System.Collections.Immutable.ImmutableHashSet<IPSetMember> Members)
+/// <summary>An IP set's current membership: distinct members in <see cref="IPSetMember.Order"/> (IPv4 first).</summary>
+/// <remarks>
+/// A sorted array rather than a hash set: a full update arrives sorted from the calculation graph and is kept as it
+/// is (no copy), the renderer walks it in order, and a delta is one merge. Equality is identity (the renderer caches by
+/// it); <see cref="SameMembers"/> compares content.
+/// </remarks>
+public sealed class IPSetState
 {
-    private (System.Collections.Immutable.ImmutableHashSet<IPSetMember>? Of, bool V4, bool V6) _networks;
+    private readonly bool _networks4;
+    private readonly bool _networks6;
+
+    /// <summary>A set of <paramref name="members"/> (any order, duplicates allowed; already sorted and distinct is the cheap case).</summary>
+    public IPSetState(IPSetType type, ImmutableArray<IPSetMember> members)
+    {
+        Type = type;
+        Members = SortedDistinct(members);
+        foreach (var member in Members)
+        {
+            if (member.Net.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) _networks4 |= member.Net.PrefixLength < 32;
+            else _networks6 |= member.Net.PrefixLength < 128;
+        }
+    }
+
+    public IPSetType Type { get; }
+
+    public ImmutableArray<IPSetMember> Members { get; }
 
     /// <summary>
     /// True when a member of this IP version is a network rather than a single address, so the kernel set needs
@@ -126,25 +148,46 @@ public sealed record IPSetState(IPSetType Type, System.Collections.Immutable.Imm
     /// nft updates without loading every interval set's elements first (about 4 ms instead of 20 ms per change on
     /// a table with 10,000 addresses).
     /// </summary>
-    public bool HasNetworks(int ipVersion)
+    public bool HasNetworks(int ipVersion) => ipVersion == 4 ? _networks4 : _networks6;
+
+    public bool SameMembers(IPSetState other) => other is not null && Members.AsSpan().SequenceEqual(other.Members.AsSpan());
+
+    /// <summary>This set without <paramref name="removed"/>, then with <paramref name="added"/>; this very object when that changes nothing.</summary>
+    public IPSetState Patch(IReadOnlyCollection<IPSetMember> removed, IReadOnlyCollection<IPSetMember> added)
     {
-        if (!ReferenceEquals(_networks.Of, Members))
+        var gone = removed.Count == 0 ? null : removed.ToHashSet();
+        var incoming = SortedDistinct([.. added]);
+        var merged = ImmutableArray.CreateBuilder<IPSetMember>(Members.Length + incoming.Length);
+        int i = 0, j = 0;
+        while (i < Members.Length || j < incoming.Length)
         {
-            bool v4 = false, v6 = false;
-            foreach (var member in Members)
+            var c = i == Members.Length ? 1 : j == incoming.Length ? -1 : IPSetMember.Order.Compare(Members[i], incoming[j]);
+            if (c > 0)
             {
-                var family = member.Net.BaseAddress.AddressFamily;
-                if (family == System.Net.Sockets.AddressFamily.InterNetwork) v4 |= member.Net.PrefixLength < 32;
-                else v6 |= member.Net.PrefixLength < 128;
-                if (v4 && v6) break;
+                merged.Add(incoming[j++]);
+                continue;
             }
-            _networks = (Members, v4, v6);
+            if (gone is null || !gone.Contains(Members[i]) || c == 0) merged.Add(Members[i]);   // removed, unless added again
+            i++;
+            if (c == 0) j++;
         }
-        return ipVersion == 4 ? _networks.V4 : _networks.V6;
+        var patched = merged.DrainToImmutable();
+        return patched.AsSpan().SequenceEqual(Members.AsSpan()) ? this : new IPSetState(Type, patched);
     }
 
-    // Equality as the record's own (type and the members object), leaving out the cache derived from them.
-    public bool Equals(IPSetState? other) => other is not null && Type == other.Type && ReferenceEquals(Members, other.Members);
-
-    public override int GetHashCode() => HashCode.Combine(Type, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Members));
+    private static ImmutableArray<IPSetMember> SortedDistinct(ImmutableArray<IPSetMember> members)
+    {
+        if (members.IsDefault) return [];
+        var ordered = true;
+        for (var i = 1; i < members.Length && ordered; i++) ordered = IPSetMember.Order.Compare(members[i - 1], members[i]) < 0;
+        if (ordered) return members;
+        var sorted = members.ToArray();
+        Array.Sort(sorted, IPSetMember.Order);
+        var distinct = sorted.Length == 0 ? 0 : 1;
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (IPSetMember.Order.Compare(sorted[i], sorted[distinct - 1]) != 0) sorted[distinct++] = sorted[i];
+        }
+        return [.. sorted.AsSpan(0, distinct)];
+    }
 }

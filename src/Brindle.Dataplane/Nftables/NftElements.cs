@@ -29,11 +29,21 @@ public static class NftElements
     public static IEnumerable<string> For(IEnumerable<IPSetMember> members, IPSetType type, int version, bool networks = true)
     {
         var ofVersion = members.Where(m => NftRuleRenderer.Version(m.Net) == version);
-        if (type == IPSetType.Nets && !networks) return ofVersion.Select(m => m.Net.ToString());   // members are distinct
-        if (type == IPSetType.Nets) return Normalize(ofVersion.Select(m => m.Net)).Select(n => n.ToString());
+        if (type == IPSetType.Nets && !networks) return ofVersion.Select(m => Text(m.Net));   // members are distinct
+        if (type == IPSetType.Nets) return Normalize(ofVersion.Select(m => m.Net)).Select(Text);
         // Named-port members are exact addresses with protocol and port (no intervals).
         return ofVersion.Where(m => m.Protocol is not null && m.Port is not null)
             .Select(m => NamedPort(m.Net.BaseAddress, m.Protocol!.Value, m.Port!.Value)).Distinct();
+    }
+
+    /// <summary>A net's canonical element text, <c>10.0.0.1/32</c> (as <see cref="IPNetwork.ToString"/>, without its intermediate strings).</summary>
+    public static string Text(IPNetwork net)
+    {
+        Span<char> buffer = stackalloc char[64];   // the longest IPv6 text (45) + "/128"
+        if (!net.BaseAddress.TryFormat(buffer, out var written)) return net.ToString();
+        buffer[written++] = '/';
+        net.PrefixLength.TryFormat(buffer[written..], out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+        return new string(buffer[..(written + digits)]);
     }
 
     public static string NamedPort(IPAddress address, int protocol, int port) => $"{address} . {protocol} . {port}";

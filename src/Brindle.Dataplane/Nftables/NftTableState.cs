@@ -15,7 +15,7 @@ public sealed record NftChain(string Name, string? BaseDefinition, ImmutableArra
 
 /// <summary>A named set; <paramref name="Definition"/> is its body, e.g. <c>type ipv4_addr; flags interval;</c>.
 /// Elements are in canonical text form (<see cref="NftElements"/>).</summary>
-public sealed record NftSet(string Name, string Definition, ImmutableHashSet<string> Elements)
+public sealed record NftSet(string Name, string Definition, NftElementSet Elements)
 {
     /// <summary>A plain (non-interval) address set: its canonical <c>A/32</c> and <c>A/128</c> elements are written as bare addresses.</summary>
     public bool AddressesOnly => Definition.Length > 0 && !Definition.Contains("interval", StringComparison.Ordinal) && !Definition.Contains(" . ", StringComparison.Ordinal);

@@ -31,6 +31,7 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private NftTableState? _actual;
+    private Task<NftTableState>? _reading;   // started by Prepare, taken by the next apply
     private bool _dirty = true;
     private string? _verifiedListing;   // hash of `nft list table` when the kernel last matched _actual (nothing applied since)
 
@@ -43,18 +44,34 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
     /// <summary>The last script applied (empty if none); for logs and tests.</summary>
     public string LastScript { get; private set; } = "";
 
+    /// <summary>Where the last apply that changed something spent its time (for the benchmark and debug logs).</summary>
+    public NftApplyPhases LastPhases { get; private set; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+
     public void OnUpdate(DataplaneMessage message)
     {
         if (_model.OnUpdate(message)) _dirty = true;
+    }
+
+    public void Prepare(CancellationToken cancellationToken = default)
+    {
+        if (_actual is null) _reading ??= Task.Run(() => ReadAsync(cancellationToken), cancellationToken);   // off the caller's thread: starting processes is not free
     }
 
     public async Task<ApplyReport> ApplyAsync(CancellationToken cancellationToken = default)
     {
         if (!_dirty && _actual is not null) return ApplyReport.Unchanged(DriverName);
         var started = _time.GetTimestamp();
-        _actual ??= await ReadAsync(cancellationToken);
+        if (_actual is null)
+        {
+            var reading = _reading ?? ReadAsync(cancellationToken);
+            _reading = null;   // taken: a failed read is not reused
+            _actual = await reading;
+        }
+        var read = _time.GetTimestamp();
         var desired = _renderer.RenderIncremental(_model);
+        var rendered = _time.GetTimestamp();
         var delta = NftablesDelta.Compute(desired, _actual, deleteStale: _model.InSync);
+        var diffed = _time.GetTimestamp();
         if (!delta.IsEmpty)
         {
             var command = CommandSpec.Of("nft", "-f", "-").WithInput(delta.Script).InNamespace(networkNamespace);
@@ -67,6 +84,7 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
             }
             LastScript = delta.Script;
             _verifiedListing = null;
+            LastPhases = new(_time.GetElapsedTime(started, read), _time.GetElapsedTime(read, rendered), _time.GetElapsedTime(rendered, diffed), _time.GetElapsedTime(diffed));
         }
         _actual = delta.After;
         _dirty = false;
@@ -90,6 +108,7 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
             return new ApplyReport(DriverName, false, 0, _time.GetElapsedTime(started));
         }
         _actual = null;
+        _reading = null;   // a read started before this resync is not fresh enough
         _dirty = true;
         var report = await ApplyAsync(cancellationToken);
         _verifiedListing = report.Changed ? null : listing;
@@ -126,3 +145,6 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
         public static partial void ApplyFailed(ILogger logger, string error);
     }
 }
+
+/// <summary>One apply's time: waiting for the kernel's state (zero when known or read ahead), rendering, diffing, and the <c>nft</c> transaction.</summary>
+public sealed record NftApplyPhases(TimeSpan Read, TimeSpan Render, TimeSpan Diff, TimeSpan Kernel);

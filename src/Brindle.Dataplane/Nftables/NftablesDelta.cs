@@ -39,10 +39,15 @@ public static class NftablesDelta
         {
             actual.Sets.TryGetValue(set.Name, out var existing);
             if (existing is null) sb.Append("add set ").Append(T).Append(' ').Append(set.Name).Append(" { ").Append(set.Definition).Append(" }\n");
-            var added = existing is null ? set.Elements : set.Elements.Except(existing.Elements);
-            changedElements += AppendElements(sb, "add", set, added.OrderBy(e => e, StringComparer.Ordinal));
-            // A new set holds exactly what was rendered: keep the rendered object (the next apply then skips it).
-            afterSets[set.Name] = existing is null ? set : set with { Elements = existing.Elements.Union(added) };
+            if (existing is null)
+            {
+                changedElements += AppendElements(sb, "add", set, set.Elements);
+                afterSets[set.Name] = set;   // it holds exactly what was rendered: keep that object (the next apply skips it)
+                continue;
+            }
+            var added = set.Elements.Except(existing.Elements);
+            changedElements += AppendElements(sb, "add", set, added);
+            afterSets[set.Name] = set with { Elements = existing.Elements.With(added) };
         }
 
         var chainsToWrite = desired.Chains.Values.Where(c => !actual.Chains.TryGetValue(c.Name, out var e) || !ReferenceEquals(e, c))
@@ -132,8 +137,7 @@ public static class NftablesDelta
         foreach (var set in changedSets)
         {
             if (!actual.Sets.TryGetValue(set.Name, out var existing)) continue;
-            var removed = existing.Elements.Except(set.Elements);
-            changedElements += AppendElements(sb, "delete", set, removed.OrderBy(e => e, StringComparer.Ordinal));
+            changedElements += AppendElements(sb, "delete", set, existing.Elements.Except(set.Elements));
             afterSets[set.Name] = set;
         }
         if (deleteStale)
@@ -160,17 +164,22 @@ public static class NftablesDelta
     private static int AppendElements(StringBuilder sb, string verb, NftSet set, IEnumerable<string> elements)
     {
         var count = 0;
-        foreach (var chunk in elements.Chunk(ElementsPerLine))
+        var bare = set.AddressesOnly;
+        foreach (var element in elements)
         {
-            sb.Append(verb).Append(" element ").Append(T).Append(' ').Append(set.Name).Append(" { ");
-            for (var i = 0; i < chunk.Length; i++)
+            if (count % ElementsPerLine == 0)
             {
-                if (i > 0) sb.Append(", ");
-                sb.Append(set.AddressesOnly ? BareAddress(chunk[i]) : chunk[i]);
+                if (count > 0) sb.Append(" }\n");
+                sb.Append(verb).Append(" element ").Append(T).Append(' ').Append(set.Name).Append(" { ");
             }
-            sb.Append(" }\n");
-            count += chunk.Length;
+            else
+            {
+                sb.Append(", ");
+            }
+            sb.Append(bare ? BareAddress(element) : element);
+            count++;
         }
+        if (count > 0) sb.Append(" }\n");
         return count;
     }
 

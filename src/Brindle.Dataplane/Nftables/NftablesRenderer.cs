@@ -66,7 +66,7 @@ public sealed class NftablesRenderer
                 {
                     var type = v == 4 ? "ipv4_addr" : "ipv6_addr";
                     var definition = named ? $"type {type} . inet_proto . inet_service;" : networks ? $"type {type}; flags interval;" : $"type {type};";
-                    cached = (set, new NftSet(name, definition, [.. NftElements.For(set.Members, set.Type, v, networks)]));
+                    cached = (set, new NftSet(name, definition, NftElementSet.Of(NftElements.For(set.Members, set.Type, v, networks))));
                     _sets[name] = cached;
                 }
                 sets[name] = cached.Set;
@@ -250,6 +250,6 @@ public sealed class NftablesRenderer
     private static void AddPoolSet(ImmutableDictionary<string, NftSet>.Builder sets, string name, int version, IEnumerable<IPPoolUpdate> pools)
     {
         var nets = NftElements.Normalize(pools.Select(p => p.Cidr).Where(c => NftRuleRenderer.Version(c) == version));
-        sets[name] = new NftSet(name, $"type {(version == 4 ? "ipv4_addr" : "ipv6_addr")}; flags interval;", [.. nets.Select(n => n.ToString())]);
+        sets[name] = new NftSet(name, $"type {(version == 4 ? "ipv4_addr" : "ipv6_addr")}; flags interval;", NftElementSet.Of(nets.Select(NftElements.Text)));
     }
 }

@@ -56,12 +56,12 @@ public static class NftablesStateParser
             else if (item.TryGetProperty("set", out var set))
             {
                 var name = set.GetProperty("name").GetString()!;
-                var elements = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+                var elements = new List<string>();
                 if (set.TryGetProperty("elem", out var elems))
                 {
                     foreach (var e in elems.EnumerateArray()) elements.Add(Element(e));
                 }
-                sets[name] = new NftSet(name, "", elements.ToImmutable());
+                sets[name] = new NftSet(name, "", NftElementSet.Of(elements));
             }
         }
 

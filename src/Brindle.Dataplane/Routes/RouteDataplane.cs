@@ -34,6 +34,7 @@ public sealed partial class RouteDataplane(ICommandRunner runner, ISysctlWriter 
     private readonly HashSet<string> _configuredInterfaces = new(StringComparer.Ordinal);
     private HashSet<string> _neighbours = new(StringComparer.Ordinal);
     private Dictionary<IPNetwork, KernelRoute>? _actual;
+    private Task<Dictionary<IPNetwork, KernelRoute>>? _reading;   // started by Prepare, taken by the next apply
     private bool _globalSysctlsDone;
     private bool _dirty = true;
 
@@ -47,12 +48,18 @@ public sealed partial class RouteDataplane(ICommandRunner runner, ISysctlWriter 
         if (_model.OnUpdate(message)) _dirty = true;
     }
 
+    public void Prepare(CancellationToken cancellationToken = default)
+    {
+        if (_actual is null) _reading ??= Task.Run(() => ReadAsync(cancellationToken), cancellationToken);   // off the caller's thread: starting processes is not free
+    }
+
     public async Task<ApplyReport> ApplyAsync(CancellationToken cancellationToken = default)
     {
         if (!_dirty && _actual is not null) return ApplyReport.Unchanged(DriverName);
         var started = _time.GetTimestamp();
         var complete = true;
-        var reading = _actual is null ? ReadAsync(cancellationToken) : null;   // the kernel's routes, read meanwhile
+        var reading = _actual is null ? _reading ?? ReadAsync(cancellationToken) : null;   // the kernel's routes, read meanwhile
+        _reading = null;   // taken: a failed read is not reused
 
         // Sysctls first: a route to a workload is useless until the host answers ARP for its gateway.
         var interfaces = _model.WorkloadEndpoints.Values.Select(e => e.InterfaceName).Distinct(StringComparer.Ordinal).ToList();
@@ -111,6 +118,7 @@ public sealed partial class RouteDataplane(ICommandRunner runner, ISysctlWriter 
     public Task<ApplyReport> ResyncAsync(CancellationToken cancellationToken = default)
     {
         _actual = null;
+        _reading = null;   // a read started before this resync is not fresh enough
         _neighbours.Clear();
         _configuredInterfaces.Clear();
         _globalSysctlsDone = false;

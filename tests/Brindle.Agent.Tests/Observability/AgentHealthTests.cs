@@ -109,6 +109,10 @@ public sealed class AgentHealthTests
         {
         }
 
+        public void Prepare(CancellationToken cancellationToken = default)
+        {
+        }
+
         public Task<ApplyReport> ApplyAsync(CancellationToken cancellationToken = default) => Task.FromResult(ApplyReport.Unchanged("none"));
 
         public Task<ApplyReport> ResyncAsync(CancellationToken cancellationToken = default) => Task.FromResult(ApplyReport.Unchanged("none"));

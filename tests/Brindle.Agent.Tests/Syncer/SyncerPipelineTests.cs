@@ -39,14 +39,14 @@ public sealed class SyncerPipelineTests
         lock (gate)
         {
             Assert.Equal(["web"], model.WorkloadEndpoints.Values.Select(w => w.InterfaceName[4..]));
-            Assert.Equal([IPSetMember.Of("10.0.1.1")], model.IPSets[setId].Members);
+            Assert.Equal([IPSetMember.Of("10.0.1.1")], model.IPSets[setId].Members.ToArray());
             Assert.Equal([new PolicyId("default", "allow-clients")], model.WorkloadEndpoints.Values.Single().Tiers.Single().IngressPolicies);
         }
 
         var second = Wep("client2", "node3", "10.0.1.2", "client");
         await store.PutAsync(second.Key, ResourceCodec.ToJson(second));
         await store.DeleteAsync(client.Key);
-        await Until(() => model.IPSets[setId].Members.SetEquals([IPSetMember.Of("10.0.1.2")]), gate);
+        await Until(() => model.IPSets[setId].Members.SequenceEqual([IPSetMember.Of("10.0.1.2")]), gate);
 
         await store.DeleteAsync(policy.Key);
         await Until(() => model.Policies.Count == 0 && model.IPSets.Count == 0, gate);

@@ -24,7 +24,7 @@ internal sealed class NodeHarness : IAsyncDisposable
         Bed = bed;
         Node = node;
         Nftables = new NftablesDataplane(ProcessCommandRunner.Instance, node.Namespace);
-        Routes = new RouteDataplane(ProcessCommandRunner.Instance, new CommandSysctlWriter(ProcessCommandRunner.Instance, node.Namespace), node.Namespace);
+        Routes = new RouteDataplane(ProcessCommandRunner.Instance, new ProcSysctlWriter(networkNamespace: node.Namespace), node.Namespace);
         Dataplane = new CompositeDataplane([Nftables, Routes]);
     }
 

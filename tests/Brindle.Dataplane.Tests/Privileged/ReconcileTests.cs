@@ -95,6 +95,32 @@ public sealed class ReconcileTests
     }
 
     [PrivilegedFact]
+    public async Task Prepare_ReadsTheKernelAheadOfTheFirstApply_WhichAdoptsAndLaterRepairsWhatChangedMeanwhile()
+    {
+        await using var h = await NodeHarness.CreateAsync("dpr");
+        await h.AddWorkloadAsync("a", "calia", A);
+        await h.AddWorkloadAsync("b", "calib", B);
+        await h.ApplyAsync([.. Scenario(), InSync.Instance]);
+
+        // Restarted agent: the read starts before the graph has said anything (the agent's start-up order).
+        var restarted = h.Restarted();
+        restarted.Prepare();
+        foreach (var m in Scenario()) restarted.OnUpdate(m);
+        restarted.OnUpdate(InSync.Instance);
+        Assert.False((await restarted.ApplyAsync()).Changed);   // the prepared read found everything in place
+
+        // A resync does not reuse a read started before it: a route deleted after Prepare comes back.
+        var again = h.Restarted();
+        again.Prepare();
+        foreach (var m in Scenario()) again.OnUpdate(m);
+        again.OnUpdate(InSync.Instance);
+        await Task.Delay(200);   // let the prepared reads finish before the kernel changes
+        await h.Bed.RunAsync(h.Node.Namespace, default, "route", "del", B + "/32");
+        Assert.True((await again.ResyncAsync()).Changed);
+        Assert.Contains(B, (await h.Bed.ExecAsync(h.Node, "ip", "route", "show", "proto", "98")).StandardOutput, StringComparison.Ordinal);
+    }
+
+    [PrivilegedFact]
     public async Task Apply_NatOutgoingPool_MasqueradesToOutsideOnlyWhenEnabled()
     {
         await using var h = await NodeHarness.CreateAsync("dpn");
