@@ -48,8 +48,9 @@ internal sealed class IPSetCalculator
     {
         // Take the old contribution out of every set that matches now, let the index move the item, then put the new
         // contribution into every set that matches afterwards. Unchanged members cancel out in the pending delta.
-        if (_items.TryGetValue(key, out var old)) Contribute(_index.SelectorsMatching(key), old, -1);
-        _items[key] = item;
+        ref var held = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_items, key, out var exists);
+        if (exists) Contribute(_index.SelectorsMatching(key), held!, -1);
+        held = item;
         _suppressCallbacks = true;
         try
         {
