@@ -129,8 +129,11 @@ public sealed class CalculationGraph
         }
         else
         {
-            if (_resources.TryGetValue(update.Key, out previous) && previous.Equals(value)) return;
-            _resources[update.Key] = value;
+            // One lookup of the key: the held value is compared and replaced in place.
+            ref var held = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_resources, update.Key, out _);
+            previous = held;
+            if (previous is not null && previous.Equals(value)) return;
+            held = value;
         }
 
         switch (kind.Name)

@@ -59,11 +59,18 @@ internal static class EndpointConverter
         return labels.ToDictionary(kv => CalculationLabels.NamespaceLabelPrefix + kv.Key, kv => kv.Value, StringComparer.Ordinal);
     }
 
-    public static IPSetItem Item(WorkloadEndpoint endpoint) => new([.. endpoint.Spec.IPNetworks.Select(c => c.Network)], endpoint.Spec.Ports);
+    public static IPSetItem Item(WorkloadEndpoint endpoint) => new(Networks(endpoint.Spec.IPNetworks), endpoint.Spec.Ports);
 
-    public static IPSetItem Item(HostEndpoint endpoint) => new(HostNetworks(endpoint.Spec.ExpectedIPs), endpoint.Spec.Ports);
+    public static IPSetItem Item(HostEndpoint endpoint) => new([.. HostNetworks(endpoint.Spec.ExpectedIPs)], endpoint.Spec.Ports);
 
-    public static IPSetItem Item(NetworkSetSpec spec) => new([.. spec.Nets.Select(c => c.Network)], default);
+    public static IPSetItem Item(NetworkSetSpec spec) => new(Networks(spec.Nets), default);
+
+    private static IPNetwork[] Networks(EquatableArray<Cidr> cidrs)
+    {
+        var networks = new IPNetwork[cidrs.Count];
+        for (var i = 0; i < networks.Length; i++) networks[i] = cidrs[i].Network;
+        return networks;
+    }
 
     public static WorkloadEndpointId Id(WorkloadEndpoint endpoint) => new(
         endpoint.Spec.Orchestrator ?? CalculationLabels.KubernetesOrchestrator,

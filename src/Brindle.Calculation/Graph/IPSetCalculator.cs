@@ -8,7 +8,7 @@ namespace Brindle.Calculation;
 /// <summary>What one endpoint or network set contributes to the IP sets that select it.</summary>
 /// <param name="Nets">Its addresses (workload /32s and /128s, host endpoint expected IPs, network set CIDRs).</param>
 /// <param name="Ports">Its named ports (endpoints only).</param>
-internal sealed record IPSetItem(IReadOnlyList<IPNetwork> Nets, EquatableArray<EndpointPort> Ports);
+internal sealed record IPSetItem(IPNetwork[] Nets, EquatableArray<EndpointPort> Ports);
 
 /// <summary>
 /// Keeps the membership of every IP set that an active rule references, over ALL endpoints and network sets of the
@@ -25,7 +25,8 @@ internal sealed record IPSetItem(IReadOnlyList<IPNetwork> Nets, EquatableArray<E
 /// </remarks>
 internal sealed class IPSetCalculator
 {
-    private readonly LabelIndex<string, string> _index;
+    // Selectors are the sets themselves (reference identity): a match hands over its set without a lookup by id.
+    private readonly LabelIndex<SetState, string> _index;
     private readonly Dictionary<string, IPSetItem> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SetState> _sets = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
@@ -33,7 +34,7 @@ internal sealed class IPSetCalculator
     private readonly HashSet<string> _pendingRemoves = new(StringComparer.Ordinal);
     private bool _suppressCallbacks;
 
-    public IPSetCalculator() => _index = new LabelIndex<string, string>(OnMatchStarted, OnMatchStopped);
+    public IPSetCalculator() => _index = new LabelIndex<SetState, string>(OnMatchStarted, OnMatchStopped);
 
     public int ActiveSetCount => _sets.Count;
 
@@ -47,8 +48,9 @@ internal sealed class IPSetCalculator
     {
         // Take the old contribution out of every set that matches now, let the index move the item, then put the new
         // contribution into every set that matches afterwards. Unchanged members cancel out in the pending delta.
-        if (_items.TryGetValue(key, out var old)) Contribute(_index.SelectorsMatching(key), old, -1);
-        _items[key] = item;
+        ref var held = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_items, key, out var exists);
+        if (exists) Contribute(_index.SelectorsMatching(key), held!, -1);
+        held = item;
         _suppressCallbacks = true;
         try
         {
@@ -82,7 +84,7 @@ internal sealed class IPSetCalculator
         _sets[definition.Id] = set;
         _pendingRemoves.Remove(definition.Id);
         _dirty.Add(definition.Id);
-        _index.UpdateSelector(definition.Id, definition.Selector);
+        _index.UpdateSelector(set, definition.Selector);
     }
 
     public void Release(string id)
@@ -90,7 +92,7 @@ internal sealed class IPSetCalculator
         var set = _sets[id];
         if (--set.References > 0) return;
         // The set's members are dropped with it: no per-member bookkeeping.
-        WithoutCallbacks(() => _index.DeleteSelector(id));
+        WithoutCallbacks(() => _index.DeleteSelector(set));
         _sets.Remove(id);
         _dirty.Remove(id);
         if (_sent.Contains(id)) _pendingRemoves.Add(id);
@@ -141,19 +143,19 @@ internal sealed class IPSetCalculator
         }
     }
 
-    private void OnMatchStarted(string setId, string itemKey)
+    private void OnMatchStarted(SetState set, string itemKey)
     {
-        if (!_suppressCallbacks) Contribute(_sets[setId], _items[itemKey], +1);
+        if (!_suppressCallbacks) Contribute(set, _items[itemKey], +1);
     }
 
-    private void OnMatchStopped(string setId, string itemKey)
+    private void OnMatchStopped(SetState set, string itemKey)
     {
-        if (!_suppressCallbacks) Contribute(_sets[setId], _items[itemKey], -1);
+        if (!_suppressCallbacks) Contribute(set, _items[itemKey], -1);
     }
 
-    private void Contribute(IReadOnlyCollection<string> setIds, IPSetItem item, int sign)
+    private void Contribute(IReadOnlyCollection<SetState> sets, IPSetItem item, int sign)
     {
-        foreach (var setId in setIds) Contribute(_sets[setId], item, sign);
+        foreach (var set in sets) Contribute(set, item, sign);
     }
 
     private void Contribute(SetState set, IPSetItem item, int sign)
@@ -206,11 +208,11 @@ internal sealed class IPSetCalculator
 
         public void Count(IPSetMember member, int sign)
         {
-            Members.TryGetValue(member, out var count);
-            count += sign;
+            // One lookup: the count is updated in place (a new member starts from 0).
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(Members, member, out _);
+            var count = slot += sign;
             if (count > 0)
             {
-                Members[member] = count;
                 if (count == 1 && sign > 0 && !NeedsFullUpdate && !Removed.Remove(member)) Added.Add(member);
                 return;
             }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Brindle.Policy;
 
 /// <summary>Keeps, incrementally, which selectors match which items (endpoints, network sets), and reports each change.</summary>
@@ -12,7 +14,7 @@ namespace Brindle.Policy;
 /// show the change being reported (and possibly others of the same call). A callback must not change this index.
 /// Structure: items with equal own labels and parents share a <see cref="LabelClass"/>, which holds the state: its
 /// effective labels and the selectors matching them, kept current eagerly (on every selector and parent-label change).
-/// An item is only a reference to its class; a selector holds the classes it matches. The value index files classes
+/// An item is only its class and its position in the class's item list; a selector holds the classes it matches. The value index files classes
 /// (not items) by their effective key/values, and selectors by the key/values they require (<see cref="LabelRestriction"/>).
 /// Cost: an item change is a class lookup by content, plus (when it moves between classes) the match diff of the two
 /// classes; a new class evaluates its candidate selectors once; a selector change evaluates the selector once per
@@ -28,7 +30,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     where TItemId : notnull
 {
     private readonly Dictionary<TSelectorId, SelectorState> _selectors = [];
-    private readonly Dictionary<TItemId, LabelClass> _items = [];
+    private readonly Dictionary<TItemId, ItemSlot> _items = [];
     private readonly Dictionary<string, ParentState> _parents = new(StringComparer.Ordinal);
     private readonly KeyValueIndex<TSelectorId> _selectorsByValue = new();
     private readonly Dictionary<string, HashSet<TSelectorId>> _selectorsByKey = new(StringComparer.Ordinal);
@@ -37,6 +39,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     private readonly HashSet<TSelectorId> _candidateSelectors = [];
     private readonly List<LabelClass> _candidateClasses = [];
     private readonly Dictionary<ClassKey, LabelClass> _classes = [];
+    private readonly Dictionary<(Dictionary<string, string>, string[]), LabelClass> _classesByReference = new(ReferencePairComparer.Instance);
 
     public int SelectorCount => _selectors.Count;
 
@@ -113,19 +116,25 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         ArgumentNullException.ThrowIfNull(labels);
         if (!share || !ReferenceEquals(labels.Comparer, StringComparer.Ordinal)) labels = new Dictionary<string, string>(labels, StringComparer.Ordinal);
         var parents = parentIds is null or { Count: 0 } ? [] : share && parentIds is string[] given ? given : parentIds.ToArray();
-        var key = new ClassKey(labels, parents);
-        _items.TryGetValue(id, out var old);
-        if (old is not null && old.Key.Equals(key)) return;   // same labels and parents: the class is current already
-        if (!_classes.TryGetValue(key, out var labelClass)) labelClass = NewClass(key);
+        // The very objects a class was made from find it without reading the labels (callers that share label
+        // dictionaries between equal items); otherwise the class is found by content.
+        if (!_classesByReference.TryGetValue((labels, parents), out var labelClass))
+        {
+            var key = new ClassKey(labels, parents);
+            if (!_classes.TryGetValue(key, out labelClass)) labelClass = NewClass(key);
+        }
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_items, id, out _);
+        var (old, oldPosition) = (slot.Class, slot.Position);
+        if (ReferenceEquals(old, labelClass)) return;   // same labels and parents: the class is current already
+        slot = new ItemSlot(labelClass, labelClass.Items.Count);
         labelClass.Items.Add(id);
-        _items[id] = labelClass;
         if (old is null)
         {
             foreach (var selectorId in labelClass.Matches) matchStarted(selectorId, id);
             return;
         }
         // The item moves from one class to another: only the selectors the two classes disagree on change.
-        old.Items.Remove(id);
+        RemoveFromClass(old, oldPosition);
         var stopped = old.Matches.Where(s => !labelClass.Matches.Contains(s)).ToList();
         var started = labelClass.Matches.Where(s => !old.Matches.Contains(s)).ToList();
         if (old.Items.Count == 0) RemoveClass(old);
@@ -135,8 +144,9 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
 
     public void DeleteItem(TItemId id)
     {
-        if (!_items.Remove(id, out var labelClass)) return;
-        labelClass.Items.Remove(id);
+        if (!_items.Remove(id, out var slot)) return;
+        var labelClass = slot.Class!;
+        RemoveFromClass(labelClass, slot.Position);
         var stopped = labelClass.Matches.ToList();
         if (labelClass.Items.Count == 0) RemoveClass(labelClass);
         foreach (var selectorId in stopped) matchStopped(selectorId, id);
@@ -153,7 +163,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     }
 
     public bool IsMatch(TSelectorId selectorId, TItemId itemId) =>
-        _items.TryGetValue(itemId, out var labelClass) && labelClass.Matches.Contains(selectorId);
+        _items.TryGetValue(itemId, out var slot) && slot.Class!.Matches.Contains(selectorId);
 
     /// <summary>The items a selector matches now (a live view; do not hold it across updates). Its count sums the matching classes' sizes.</summary>
     public IReadOnlyCollection<TItemId> ItemsMatching(TSelectorId selectorId) =>
@@ -161,22 +171,37 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
 
     /// <summary>The selectors that match an item now: its class's set (a live view; do not hold it across updates).</summary>
     public IReadOnlyCollection<TSelectorId> SelectorsMatching(TItemId itemId) =>
-        _items.TryGetValue(itemId, out var labelClass) ? labelClass.Matches : [];
+        _items.TryGetValue(itemId, out var slot) ? slot.Class!.Matches : [];
 
     /// <summary>The item's effective labels (own over inherited), or null if the item is unknown.</summary>
     public IReadOnlyDictionary<string, string>? EffectiveLabels(TItemId itemId) =>
-        _items.TryGetValue(itemId, out var labelClass) ? labelClass.Effective : null;
+        _items.TryGetValue(itemId, out var slot) ? slot.Class!.Effective : null;
 
     /// <summary>A class for labels and parents no item had: filed, under its parents, and matched against the candidate selectors.</summary>
     private LabelClass NewClass(ClassKey key)
     {
         var labelClass = new LabelClass(key);
         _classes[key] = labelClass;
+        _classesByReference[(key.Own, key.Parents)] = labelClass;
         foreach (var parentId in key.Parents) Parent(parentId).Children.Add(labelClass);
         labelClass.Effective = EffectiveOf(labelClass);
         Refile(labelClass, null, labelClass.Effective);
         foreach (var selectorId in MatchingOf(labelClass.Effective)) Link(selectorId, _selectors[selectorId], labelClass);
         return labelClass;
+    }
+
+    /// <summary>Takes the item at <paramref name="position"/> out of the class: the class's last item fills its place.</summary>
+    private void RemoveFromClass(LabelClass labelClass, int position)
+    {
+        var items = labelClass.Items;
+        var last = items.Count - 1;
+        if (position != last)
+        {
+            var moved = items[last];
+            items[position] = moved;
+            CollectionsMarshal.GetValueRefOrNullRef(_items, moved).Position = position;
+        }
+        items.RemoveAt(last);
     }
 
     /// <summary>The last item left the class: nothing refers to it any more.</summary>
@@ -192,6 +217,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
             if (parent.Labels is null && parent.Children.Count == 0) _parents.Remove(parentId);
         }
         _classes.Remove(labelClass.Key);
+        _classesByReference.Remove((labelClass.Key.Own, labelClass.Key.Parents));
     }
 
     /// <summary>A parent's labels changed: the class's effective labels and matches follow, for all its items at once.</summary>
@@ -408,8 +434,11 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         /// <summary>Own labels and parents (the content every item of the class has).</summary>
         public ClassKey Key { get; } = key;
 
-        /// <summary>The items in this class (never empty while the class is known).</summary>
-        public HashSet<TItemId> Items { get; } = [];
+        /// <summary>
+        /// The items in this class (never empty while the class is known), each at the position its
+        /// <see cref="ItemSlot"/> records: adding and removing one costs no hashing.
+        /// </summary>
+        public List<TItemId> Items { get; } = [];
 
         /// <summary>Own labels over the parents' (the own dictionary itself when nothing is inherited); the class is filed under these.</summary>
         public Dictionary<string, string> Effective { get; set; } = key.Own;
@@ -445,6 +474,26 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         public override bool Equals(object? obj) => obj is ClassKey other && Equals(other);
 
         public override int GetHashCode() => _hash;
+    }
+
+    /// <summary>An item's class and its position in the class's item list (null class: not yet placed).</summary>
+    private struct ItemSlot(LabelClass? labelClass, int position)
+    {
+        public LabelClass? Class { get; } = labelClass;
+
+        public int Position { get; set; } = position;
+    }
+
+    /// <summary>Identity of the own-labels dictionary and parents array a class was made from.</summary>
+    private sealed class ReferencePairComparer : IEqualityComparer<(Dictionary<string, string> Own, string[] Parents)>
+    {
+        public static readonly ReferencePairComparer Instance = new();
+
+        public bool Equals((Dictionary<string, string> Own, string[] Parents) x, (Dictionary<string, string> Own, string[] Parents) y) =>
+            ReferenceEquals(x.Own, y.Own) && ReferenceEquals(x.Parents, y.Parents);
+
+        public int GetHashCode((Dictionary<string, string> Own, string[] Parents) obj) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Own), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Parents));
     }
 
     private sealed class ParentState

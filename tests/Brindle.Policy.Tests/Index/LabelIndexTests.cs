@@ -132,6 +132,7 @@ public sealed class LabelIndexTests
             var selectors = new Dictionary<string, Selector>();
             var items = new Dictionary<string, (Dictionary<string, string> Labels, string[] Parents)>();
             var parents = new Dictionary<string, Dictionary<string, string>>();
+            var shared = new Dictionary<string, (Dictionary<string, string> Labels, string[] Parents)>();
             foreach (var op in ops)
             {
                 switch (op)
@@ -147,7 +148,17 @@ public sealed class LabelIndexTests
                     case SetItem i:
                         var parentIds = i.Parents.Distinct().Select(p => $"p{p}").ToArray();
                         items[$"i{i.Id}"] = (Dict(i.Labels), parentIds);
-                        index.UpdateItem($"i{i.Id}", Dict(i.Labels), parentIds);
+                        if (i.Id % 2 == 0)
+                        {
+                            index.UpdateItem($"i{i.Id}", Dict(i.Labels), parentIds);
+                        }
+                        else
+                        {
+                            // Shared objects per content (as the graph hands them): classes found by reference.
+                            var content = string.Join(",", Dict(i.Labels).OrderBy(kv => kv.Key)) + "|" + string.Join(",", parentIds);
+                            if (!shared.TryGetValue(content, out var objects)) shared[content] = objects = (new Dictionary<string, string>(Dict(i.Labels), StringComparer.Ordinal), parentIds);
+                            index.UpdateItem($"i{i.Id}", objects.Labels, objects.Parents, share: true);
+                        }
                         break;
                     case RemoveItem i:
                         items.Remove($"i{i.Id}");
