@@ -102,18 +102,23 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
         var read = _time.GetTimestamp();
         var desired = _renderer.RenderIncremental(_model);
         var rendered = _time.GetTimestamp();
-        var delta = NftablesDelta.Compute(desired, actual, deleteStale: _model.InSync);
+        // Over a bare guard (a fresh host's first programming) sets and rules go in side by side, then the dispatch.
+        var split = NftablesDelta.ComputeOverGuard(desired, actual, deleteStale: _model.InSync);
+        var delta = split?.Combined ?? NftablesDelta.Compute(desired, actual, deleteStale: _model.InSync);
         var diffed = _time.GetTimestamp();
         if (!delta.IsEmpty)
         {
-            var command = CommandSpec.Of("nft", "-f", "-").WithInput(delta.Script).InNamespace(networkNamespace);
-            var result = await runner.RunAsync(command, cancellationToken);
-            if (!result.Succeeded)
+            string[][] stages = split is null ? [[delta.Script]] : [[split.Sets.Script, split.Rules.Script], [split.Dispatch.Script]];
+            foreach (var stage in stages)
             {
-                _actual = null;   // re-read before the next attempt
+                var commands = stage.Where(s => s.Length > 0).Select(s => CommandSpec.Of("nft", "-f", "-").WithInput(s).InNamespace(networkNamespace)).ToList();
+                var results = await Task.WhenAll(commands.Select(c => runner.RunAsync(c, cancellationToken)));
+                var failed = Array.FindIndex(results, r => !r.Succeeded);
+                if (failed < 0) continue;
+                _actual = null;   // re-read before the next attempt (an earlier transaction of a split may have gone in)
                 _guardedPrefixes = null;
-                Log.ApplyFailed(_logger, result.StandardError.Trim());
-                result.EnsureSuccess(command);
+                Log.ApplyFailed(_logger, results[failed].StandardError.Trim());
+                results[failed].EnsureSuccess(commands[failed]);
             }
             LastScript = delta.Script;
             _verifiedListing = null;

@@ -9,6 +9,17 @@ public sealed record NftDeltaResult(string Script, NftTableState After, int Chan
     public bool IsEmpty => Script.Length == 0;
 }
 
+/// <summary>A change applied as <see cref="Sets"/> and <see cref="Rules"/> at the same time, then <see cref="Dispatch"/> (<see cref="NftablesDelta.ComputeOverGuard"/>).</summary>
+public sealed record NftSplitDelta(NftDeltaResult Sets, NftDeltaResult Rules, NftDeltaResult Dispatch)
+{
+    /// <summary>The three as one result: the scripts in order (for logs), the state after the last, the counts summed.</summary>
+    public NftDeltaResult Combined => new(
+        Sets.Script + Rules.Script + Dispatch.Script,
+        Dispatch.After,
+        Sets.ChangedChains + Rules.ChangedChains + Dispatch.ChangedChains,
+        Sets.ChangedElements + Dispatch.ChangedElements);
+}
+
 /// <summary>
 /// Computes the minimal nft transaction that turns <c>actual</c> into <c>desired</c> (pure). Changed chains are
 /// flushed and refilled (atomically, inside the one transaction); set and map elements are added and deleted
@@ -91,21 +102,22 @@ public static class NftablesDelta
         {
             if (SameElements(afterMaps[map.Name].Elements, map.Elements)) continue;
             var current = afterMaps[map.Name].Elements.ToBuilder();
+            var deleted = new List<string>();
             foreach (var (key, verdict) in current.ToList().OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
                 var wanted = map.Elements.TryGetValue(key, out var v) ? v : null;
                 if (wanted == verdict || (wanted is null && !deleteStale)) continue;
-                sb.Append("delete element ").Append(T).Append(' ').Append(map.Name).Append(" { \"").Append(key).Append("\" }\n");
+                deleted.Add($"\"{key}\"");
                 current.Remove(key);
-                changedElements++;
             }
+            var added = new List<string>();
             foreach (var (key, verdict) in map.Elements.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
                 if (current.ContainsKey(key)) continue;
-                sb.Append("add element ").Append(T).Append(' ').Append(map.Name).Append(" { \"").Append(key).Append("\" : ").Append(verdict).Append(" }\n");
+                added.Add($"\"{key}\" : {verdict}");
                 current[key] = verdict;
-                changedElements++;
             }
+            changedElements += AppendElementLines(sb, "delete", map.Name, deleted) + AppendElementLines(sb, "add", map.Name, added);
             afterMaps[map.Name] = map with { Elements = current.ToImmutable() };
         }
 
@@ -155,28 +167,63 @@ public static class NftablesDelta
         return new NftDeltaResult(sb.ToString(), after, changedChains, changedElements);
     }
 
+    /// <summary>
+    /// The first programming over a kernel that holds nothing of Brindle's but the guard (<see cref="NftablesRenderer.Guard"/>),
+    /// as three transactions in two stages instead of one. <b>Sets</b> (every set with its elements) and <b>Rules</b>
+    /// (everything else: sets declared empty, chains and rules, dispatch maps without elements) touch no common object
+    /// but the set declarations, which nft's <c>add</c> leaves alone when they exist, so two nft processes apply them at
+    /// the same time and their parsing overlaps (nft reads its whole input before parsing, so one process cannot overlap
+    /// its own). <b>Dispatch</b> then adds the dispatch map elements once both are in. Safe because nothing reaches an
+    /// endpoint chain before Dispatch: the base chains, the guard's or the new ones with empty dispatch maps, drop
+    /// every workload interface. Null when the kernel holds more than the guard (a live table: a rule could then go
+    /// live before the set elements it relies on) or there are no sets to overlap with.
+    /// </summary>
+    public static NftSplitDelta? ComputeOverGuard(NftTableState desired, NftTableState actual, bool deleteStale)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(actual);
+        if (!IsGuardOnly(actual) || desired.Sets.Count == 0) return null;
+        var sets = Compute(desired with { Chains = actual.Chains, Maps = actual.Maps }, actual, deleteStale: false);
+        var declaredSets = desired.Sets.ToImmutableDictionary(kv => kv.Key, kv => kv.Value with { Elements = NftElementSet.Empty }, StringComparer.Ordinal);
+        var emptyMaps = desired.Maps.ToImmutableDictionary(kv => kv.Key, kv => kv.Value with { Elements = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal) }, StringComparer.Ordinal);
+        var rules = Compute(desired with { Sets = declaredSets, Maps = emptyMaps }, actual, deleteStale: false);
+        var both = new NftTableState(true, rules.After.Chains, sets.After.Sets, rules.After.Maps);
+        return new NftSplitDelta(sets, rules, Compute(desired, both, deleteStale));
+    }
+
+    /// <summary>Brindle's table exists and holds at most the guard's base chains: no set, no map, no endpoint chain.</summary>
+    public static bool IsGuardOnly(NftTableState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.TableExists && state.Sets.Count == 0 && state.Maps.Count == 0
+            && state.Chains.Keys.All(name => name is NftNames.ForwardEgress or NftNames.ForwardIngress or NftNames.Input);
+    }
+
     private const int ElementsPerLine = 1000;
 
     private static bool SameElements(ImmutableDictionary<string, string> actual, ImmutableDictionary<string, string> desired) =>
         ReferenceEquals(actual, desired)
         || actual.Count == desired.Count && desired.All(kv => actual.TryGetValue(kv.Key, out var v) && string.Equals(v, kv.Value, StringComparison.Ordinal));
 
-    private static int AppendElements(StringBuilder sb, string verb, NftSet set, IEnumerable<string> elements)
+    private static int AppendElements(StringBuilder sb, string verb, NftSet set, IEnumerable<string> elements) =>
+        AppendElementLines(sb, verb, set.Name, set.AddressesOnly ? elements.Select(e => BareAddress(e)) : elements);
+
+    /// <summary><c>VERB element inet brindle NAME { e1, e2, … }</c>, at most <see cref="ElementsPerLine"/> per line (one nft command each).</summary>
+    private static int AppendElementLines(StringBuilder sb, string verb, string name, IEnumerable<string> elements)
     {
         var count = 0;
-        var bare = set.AddressesOnly;
         foreach (var element in elements)
         {
             if (count % ElementsPerLine == 0)
             {
                 if (count > 0) sb.Append(" }\n");
-                sb.Append(verb).Append(" element ").Append(T).Append(' ').Append(set.Name).Append(" { ");
+                sb.Append(verb).Append(" element ").Append(T).Append(' ').Append(name).Append(" { ");
             }
             else
             {
                 sb.Append(", ");
             }
-            sb.Append(bare ? BareAddress(element) : element);
+            sb.Append(element);
             count++;
         }
         if (count > 0) sb.Append(" }\n");
@@ -184,9 +231,9 @@ public static class NftablesDelta
     }
 
     /// <summary><c>10.0.0.1/32</c> → <c>10.0.0.1</c> (a plain set takes no prefixes).</summary>
-    private static ReadOnlySpan<char> BareAddress(string element)
+    private static string BareAddress(string element)
     {
         var slash = element.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? element : element.AsSpan(0, slash);
+        return slash < 0 ? element : element[..slash];
     }
 }

@@ -39,11 +39,23 @@ public sealed class NftablesDataplaneTests
         }
         Assert.DoesNotContain("wl-from-calia", guard, StringComparison.Ordinal);
 
+        // Over the bare guard: sets and rules as two transactions (applied side by side), then the dispatch elements.
         await dataplane.ApplyAsync();
-        var first = runner.NftScripts.Last();
-        Assert.DoesNotContain("add table", first, StringComparison.Ordinal);
-        Assert.Contains("flush chain inet brindle forward-egress", first, StringComparison.Ordinal);   // refilled in the same transaction
+        var scripts = runner.NftScripts.Skip(1).ToList();
+        Assert.Equal(3, scripts.Count);
+        var (sets, rules) = (scripts[0], scripts[1]);   // started in this order, run side by side
+        Assert.Contains("add set inet brindle pools4-all", sets, StringComparison.Ordinal);
+        Assert.Contains("flush chain inet brindle forward-egress", rules, StringComparison.Ordinal);   // refilled in that transaction
+        Assert.DoesNotContain("chain", sets, StringComparison.Ordinal);
+        Assert.DoesNotContain("add element", rules, StringComparison.Ordinal);
+        Assert.Equal("add element inet brindle wl-from-dispatch { \"calia\" : goto wl-from-calia }\nadd element inet brindle wl-to-dispatch { \"calia\" : goto wl-to-calia }\n", scripts[2]);
+        Assert.All(scripts, s => Assert.DoesNotContain("add table", s, StringComparison.Ordinal));
         Assert.True(await dataplane.GuardsWorkloadsAsync());
+
+        // Now live: the next change is one transaction again.
+        dataplane.OnUpdate(Workload("b", "calib", "10.65.0.3", profiles: ["p"]));
+        await dataplane.ApplyAsync();
+        Assert.Equal(5, runner.NftScripts.Count());
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Brindle.Calculation.Messages;
 using Brindle.Dataplane.Nftables;
 using Brindle.Lab.TestBed;
+using Brindle.Platform;
 using static Brindle.Dataplane.Tests.Support.Messages;
 
 namespace Brindle.Dataplane.Tests.Privileged;
@@ -139,6 +140,39 @@ public sealed class ReconcileTests
         await h.Nftables.ApplyAsync();
         Assert.True(await Probe.TcpAsync(a, IpB, NodeHarness.TcpPort));
         Assert.False(await Probe.TcpAsync(a, IpB, NodeHarness.OtherTcpPort));   // and it is b's policy, not an open door
+    }
+
+    [PrivilegedTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ComputeOverGuard_SetsAndRulesGoInInEitherOrder_ThenDispatchMakesItTheWholeTable(bool setsFirst)
+    {
+        await using var h = await NodeHarness.CreateAsync("dpg");
+        h.Nftables.Prepare();
+        Assert.True(await h.Nftables.GuardsWorkloadsAsync());
+        var model = new Brindle.Dataplane.Model.DataplaneModel();
+        DataplaneMessage[] messages =
+        [
+            new IPSetUpdate("s:web", IPSetType.Nets, [IPSetMember.Of("10.65.0.2"), IPSetMember.Of("10.66.0.0/24")]),
+            ActivePolicy("default", "web", inbound: [Tcp(RuleAction.Allow, 80) with { SrcIPSetIds = ["s:web"] }]),
+            AllowAllProfile("kns.default"),
+            Workload("b", "calib", B, tiers: [Tier("default", ingress: ["web"])], profiles: ["kns.default"]),
+            InSync.Instance,
+        ];
+        foreach (var m in messages) model.OnUpdate(m);
+        var desired = NftablesRenderer.Render(model);
+
+        var split = NftablesDelta.ComputeOverGuard(desired, h.Nftables.Actual!, deleteStale: true)!;
+        foreach (var script in setsFirst ? new[] { split.Sets.Script, split.Rules.Script, split.Dispatch.Script } : [split.Rules.Script, split.Sets.Script, split.Dispatch.Script])
+        {
+            (await ProcessCommandRunner.Instance.RunAsync(CommandSpec.Of("nft", "-f", "-").WithInput(script).InNamespace(h.Node.Namespace))).EnsureSuccess(new("nft", []));
+        }
+
+        // What the kernel now holds is exactly the desired table: a fresh driver reading it back has nothing to change.
+        var reader = new NftablesDataplane(ProcessCommandRunner.Instance, h.Node.Namespace);
+        foreach (var m in messages) reader.OnUpdate(m);
+        Assert.False((await reader.ApplyAsync()).Changed);
+        Assert.Null(NftablesDelta.ComputeOverGuard(desired, reader.Actual!, deleteStale: true));   // live now: never split again
     }
 
     [PrivilegedFact]
