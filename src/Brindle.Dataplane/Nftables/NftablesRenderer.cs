@@ -33,6 +33,7 @@ public sealed class NftablesRenderer
     /// <summary>Endpoint chains of the last render that drop everything because a policy or profile they need is missing or cannot be rendered.</summary>
     public IReadOnlySet<string> FailClosedChains => _failClosed;
     private readonly Dictionary<string, (IPSetState Input, NftSet Set)> _sets = new(StringComparer.Ordinal);
+    private readonly HashSet<IPSetState> _setInputs = new(ReferenceEqualityComparer.Instance);   // the states the last render formatted
     private HashSet<string> _usable = new(StringComparer.Ordinal);
     private int _usableVersion;
 
@@ -56,24 +57,10 @@ public sealed class NftablesRenderer
         var maps = ImmutableDictionary.CreateBuilder<string, NftMap>(StringComparer.Ordinal);
         void AddChain(NftChain c) => chains[c.Name] = c;
 
-        // IP sets: one nft set per IP version.
-        foreach (var (id, set) in model.IPSets)
-        {
-            var named = set.Type == IPSetType.NamedPorts;
-            foreach (var v in new[] { 4, 6 })
-            {
-                var networks = !named && set.HasNetworks(v);
-                var name = NftNames.IPSet(id, v, named, networks);
-                if (!_sets.TryGetValue(name, out var cached) || !ReferenceEquals(cached.Input, set))
-                {
-                    var type = v == 4 ? "ipv4_addr" : "ipv6_addr";
-                    var definition = named ? $"type {type} . inet_proto . inet_service;" : networks ? $"type {type}; flags interval;" : $"type {type};";
-                    cached = (set, new NftSet(name, definition, NftElementSet.Of(NftElements.For(set.Members, set.Type, v, networks))));
-                    _sets[name] = cached;
-                }
-                sets[name] = cached.Set;
-            }
-        }
+        // IP sets: one nft set per IP version. Many new members (a snapshot) are formatted on another core while this
+        // one renders the chains: the two share only read-only inputs (the model, immutable IP set states).
+        var uncached = model.IPSets.Values.Sum(s => _setInputs.Contains(s) ? 0 : s.Members.Length);
+        var renderingSets = uncached >= ParallelSetMembers ? Task.Run(() => RenderSets(model)) : Task.FromResult(RenderSets(model));
 
         // Pools for NAT-outgoing.
         AddPoolSet(sets, NftNames.AllPools4, 4, model.Pools.Values);
@@ -202,7 +189,37 @@ public sealed class NftablesRenderer
             .Build());
 
         _failClosed = failClosed;
+        foreach (var set in renderingSets.GetAwaiter().GetResult()) sets[set.Name] = set;
         return new NftTableState(true, chains.ToImmutable(), sets.ToImmutable(), maps.ToImmutable());
+    }
+
+    /// <summary>Below this many members to format, the IP sets are rendered on the caller's thread.</summary>
+    private const int ParallelSetMembers = 2_000;
+
+    /// <summary>One nft set per IP set and IP version, formatted again only when the IP set's state object changed.</summary>
+    private List<NftSet> RenderSets(DataplaneModel model)
+    {
+        var result = new List<NftSet>(model.IPSets.Count * 2);
+        _setInputs.Clear();
+        foreach (var (id, set) in model.IPSets)
+        {
+            var named = set.Type == IPSetType.NamedPorts;
+            foreach (var v in new[] { 4, 6 })
+            {
+                var networks = !named && set.HasNetworks(v);
+                var name = NftNames.IPSet(id, v, named, networks);
+                if (!_sets.TryGetValue(name, out var cached) || !ReferenceEquals(cached.Input, set))
+                {
+                    var type = v == 4 ? "ipv4_addr" : "ipv6_addr";
+                    var definition = named ? $"type {type} . inet_proto . inet_service;" : networks ? $"type {type}; flags interval;" : $"type {type};";
+                    cached = (set, new NftSet(name, definition, NftElementSet.Of(NftElements.For(set.Members, set.Type, v, networks))));
+                    _sets[name] = cached;
+                }
+                result.Add(cached.Set);
+            }
+            _setInputs.Add(set);
+        }
+        return result;
     }
 
     /// <summary>
