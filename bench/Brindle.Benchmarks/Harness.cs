@@ -29,18 +29,18 @@ internal static class Harness
     /// Starts <c>brindle node run</c> (the brindle.dll built next to the benchmarks) inside network namespace
     /// <paramref name="ns"/> on the embedded store <paramref name="db"/>; output is drained and discarded.
     /// </summary>
-    public static Process StartAgent(string ns, string db, string name, string ip, string stateDir)
+    public static Process StartAgent(string ns, string db, string name, string ip, string stateDir, Action<string>? onLogLine = null)
     {
         var info = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in (string[])["netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, "brindle.dll"), "node", "run", "--name", name, "--ip", ip, "--state-dir", stateDir, "--log-level", "warning"])
+        foreach (var a in (string[])["netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, "brindle.dll"), "node", "run", "--name", name, "--ip", ip, "--state-dir", stateDir, "--log-level", onLogLine is null ? "warning" : "information"])
         {
             info.ArgumentList.Add(a);
         }
         info.Environment["DATASTORE_TYPE"] = "embedded";
         info.Environment["DATASTORE_PATH"] = db;
         var process = Process.Start(info)!;
-        process.ErrorDataReceived += (_, _) => { };
-        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) onLogLine?.Invoke(line); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) onLogLine?.Invoke(line); };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         return process;

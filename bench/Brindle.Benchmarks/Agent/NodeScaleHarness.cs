@@ -223,7 +223,11 @@ public sealed class NodeScaleHarness : IScaleHarness
         try
         {
             await CreateInterfacesAsync(runner, ns, Local + AgentSamples, ct);
-            agent = StartAgent(ns, db, NodeName, "10.99.0.1/24", dir.Combine("state"));
+            string? firstApply = null;   // the agent's own log of its first programming (the dataplane part, messages -> kernel)
+            agent = StartAgent(ns, db, NodeName, "10.99.0.1/24", dir.Combine("state"), line =>
+            {
+                if (firstApply is null && line.Contains("Dataplane apply:", StringComparison.Ordinal)) firstApply = line[(line.IndexOf("Dataplane apply:", StringComparison.Ordinal) + 17)..].Trim();
+            });
             var sw = Stopwatch.StartNew();
             while (true)
             {
@@ -249,7 +253,7 @@ public sealed class NodeScaleHarness : IScaleHarness
                 await Task.Delay(IdleWindow, ct);
                 settledTicks = CpuTicks(agent.Id) - late0;
             }
-            output.WriteLine($"  agent (brindle node run, embedded store): {Remote + Local} endpoints, {policies} policies; routes in {synced.TotalSeconds:F1} s after start");
+            output.WriteLine($"  agent (brindle node run, embedded store): {Remote + Local} endpoints, {policies} policies; routes in {synced.TotalSeconds:F1} s after start; its first programming: {firstApply ?? "(not logged)"}");
             output.WriteLine($"    VmRSS {rss} (peak VmHWM {hwm}) {Settle.TotalSeconds:F0} s after in sync");
             output.WriteLine($"    idle CPU over {IdleWindow.TotalSeconds:F0} s from {Settle.TotalSeconds:F0} s after in sync: {ticks} ticks (utime+stime, 100 Hz) = {ticks / IdleWindow.TotalSeconds:F2}% of one core");
             if (settledTicks is { } late) output.WriteLine($"    idle CPU over {IdleWindow.TotalSeconds:F0} s from {LateIdleStart.TotalSeconds:F0} s after in sync: {late} ticks = {late / IdleWindow.TotalSeconds:F2}% of one core");
