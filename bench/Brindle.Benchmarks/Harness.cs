@@ -32,7 +32,7 @@ internal static class Harness
     public static Process StartAgent(string ns, string db, string name, string ip, string stateDir, Action<string>? onLogLine = null)
     {
         var info = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in (string[])["netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, "brindle.dll"), "node", "run", "--name", name, "--ip", ip, "--state-dir", stateDir, "--log-level", onLogLine is null ? "warning" : "information"])
+        foreach (var a in (string[])["netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, "brindle.dll"), "node", "run", "--name", name, "--ip", ip, "--state-dir", stateDir, "--log-level", onLogLine is null ? "warning" : "info"])
         {
             info.ArgumentList.Add(a);
         }
