@@ -56,9 +56,23 @@ public sealed record ResourceKind
     /// <summary>Splits a key of this kind into namespace (null for cluster-scoped) and name.</summary>
     public bool TryParseKey(string key, out string? ns, [NotNullWhen(true)] out string? name)
     {
-        ArgumentNullException.ThrowIfNull(key);
         ns = null;
         name = null;
+        if (!TryLocateKey(key, out var nsRange, out var nameRange)) return false;
+        if (Namespaced) ns = key[nsRange];
+        name = key[nameRange];
+        return true;
+    }
+
+    /// <summary>
+    /// As <see cref="TryParseKey(string, out string?, out string?)"/>, giving where the namespace (empty for
+    /// cluster-scoped kinds) and the name are in <paramref name="key"/> instead of copies (no allocation).
+    /// </summary>
+    public bool TryLocateKey(string key, out Range ns, out Range name)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ns = default;
+        name = default;
         var prefix = Prefix();
         if (!key.StartsWith(prefix, StringComparison.Ordinal)) return false;
         var rest = key.AsSpan(prefix.Length);
@@ -66,12 +80,12 @@ public sealed record ResourceKind
         if (Namespaced)
         {
             if (slash <= 0 || slash == rest.Length - 1 || rest[(slash + 1)..].Contains('/')) return false;
-            ns = rest[..slash].ToString();
-            name = rest[(slash + 1)..].ToString();
+            ns = new Range(prefix.Length, prefix.Length + slash);
+            name = new Range(prefix.Length + slash + 1, key.Length);
             return true;
         }
         if (slash >= 0 || rest.IsEmpty) return false;
-        name = rest.ToString();
+        name = new Range(prefix.Length, key.Length);
         return true;
     }
 

@@ -119,7 +119,11 @@ public sealed class CalculationGraph
     private void Apply(ResourceUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
-        if (!ResourceKinds.TryParseKey(update.Key, out var kind, out _, out var name)) return;
+        if (!ResourceKinds.TryLocateKey(update.Key, out var kind, out _, out var nameRange)) return;
+        // Endpoints, sets and policies are held by their whole key; only the other kinds need their name as a string.
+        var name = kind.Name is "WorkloadEndpoint" or "HostEndpoint" or "NetworkSet" or "GlobalNetworkSet" or "NetworkPolicy" or "GlobalNetworkPolicy"
+            ? ""
+            : update.Key[nameRange];
         // A value of another kind than its key says is not a valid value for the key.
         var value = update.Value is { } v && v.ResourceKind == kind ? v : null;
         Resource? previous;

@@ -14,6 +14,10 @@ public sealed class ResourceKeyTests
         Assert.Equal(ns, parsedNs);
         Assert.Equal(name, parsedName);
         Assert.Equal(key, parsedKind.KeyFor(ns, name));   // and back
+        Assert.True(ResourceKinds.TryLocateKey(key, out var locatedKind, out var nsRange, out var nameRange));   // without copies
+        Assert.Same(parsedKind, locatedKind);
+        Assert.Equal(ns ?? "", key[nsRange]);
+        Assert.Equal(name, key[nameRange]);
     }
 
     [Theory]
@@ -30,5 +34,6 @@ public sealed class ResourceKeyTests
     {
         Assert.False(ResourceKinds.TryParseKey(key, out var kind, out _, out _));
         Assert.Null(kind);
+        Assert.False(ResourceKinds.TryLocateKey(key, out kind, out _, out _));
     }
 }

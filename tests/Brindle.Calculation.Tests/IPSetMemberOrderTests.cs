@@ -18,16 +18,22 @@ public sealed class IPSetMemberOrderTests
                 return new IPSetMember(new IPNetwork(new IPAddress(raw), length), protocol == 0 ? null : protocol, port == 0 ? null : port * 1000);
             });
 
+    /// <summary>The documented order, independently: IPv4 first, address bytes in order, shorter prefix, protocol, port (null first).</summary>
+    private static string Oracle(IPSetMember m) =>
+        $"{(int)m.Net.BaseAddress.AddressFamily:D2}|{Convert.ToHexString(m.Net.BaseAddress.GetAddressBytes())}|{m.Net.PrefixLength:D3}|{m.Protocol ?? -1:D3}|{m.Port ?? -1:D5}";
+
     [Fact]
-    public void Sort_orders_as_the_comparer_does()
+    public void Order_and_Sort_follow_the_documented_order()
     {
         Member.Array[0, 60].Sample(members =>
         {
-            var expected = members.ToList();
-            expected.Sort(IPSetMember.Order);
-            var actual = members.ToArray();
-            IPSetMember.Sort(actual);
-            Assert.Equal(expected, actual);
+            var expected = members.OrderBy(Oracle, StringComparer.Ordinal).Select(Oracle).ToList();
+            var compared = members.ToList();
+            compared.Sort(IPSetMember.Order);
+            var sorted = members.ToArray();
+            IPSetMember.Sort(sorted);
+            Assert.Equal(expected, compared.Select(Oracle));
+            Assert.Equal(expected, sorted.Select(Oracle));
         });
     }
 }

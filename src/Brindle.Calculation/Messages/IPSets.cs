@@ -30,13 +30,26 @@ public readonly record struct IPSetMember(IPNetwork Net, int? Protocol = null, i
     {
         var c = a.BaseAddress.AddressFamily.CompareTo(b.BaseAddress.AddressFamily);
         if (c != 0) return c;
-        Span<byte> x = stackalloc byte[16];
-        Span<byte> y = stackalloc byte[16];
-        a.BaseAddress.TryWriteBytes(x, out var n);
-        b.BaseAddress.TryWriteBytes(y, out _);
-        c = x[..n].SequenceCompareTo(y[..n]);
+        c = a.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            ? IPv4Number(a.BaseAddress).CompareTo(IPv4Number(b.BaseAddress))
+            : IPv6Number(a.BaseAddress).CompareTo(IPv6Number(b.BaseAddress));
         return c != 0 ? c : a.PrefixLength.CompareTo(b.PrefixLength);
     });
+
+    /// <summary>An IPv4 address as a number (bytes in order compare as this number does).</summary>
+    private static uint IPv4Number(IPAddress address)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        address.TryWriteBytes(bytes, out _);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes);
+    }
+
+    private static UInt128 IPv6Number(IPAddress address)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes);
+    }
 
     /// <summary>A total order without formatting: <see cref="NetworkOrder"/>, then protocol and port.</summary>
     public static Comparer<IPSetMember> Order { get; } = Comparer<IPSetMember>.Create(static (a, b) =>
@@ -73,11 +86,8 @@ public readonly record struct IPSetMember(IPNetwork Net, int? Protocol = null, i
         {
             var address = member.Net.BaseAddress;
             _family = (int)address.AddressFamily;
-            Span<byte> bytes = stackalloc byte[16];
-            address.TryWriteBytes(bytes, out var n);
-            // Bytes compared in order are numbers compared big-endian; both sides of a comparison have one length
-            // (the family is compared first).
-            _address = n == 4 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes) : System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes);
+            // Both sides of a comparison have one family (compared first), so numbers of either width compare alike.
+            _address = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? IPv4Number(address) : IPv6Number(address);
             _prefix = member.Net.PrefixLength;
             _protocol = member.Protocol;
             _port = member.Port;

@@ -40,6 +40,8 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     private readonly List<LabelClass> _candidateClasses = [];
     private readonly Dictionary<ClassKey, LabelClass> _classes = [];
     private readonly Dictionary<(Dictionary<string, string>, string[]), LabelClass> _classesByReference = new(ReferencePairComparer.Instance);
+    private readonly List<(TSelectorId, SelectorState)> _matching = [];
+    private int _nextClassNumber;
 
     public int SelectorCount => _selectors.Count;
 
@@ -114,14 +116,15 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     public void UpdateItem(TItemId id, Dictionary<string, string> labels, IReadOnlyList<string>? parentIds, bool share)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        if (!share || !ReferenceEquals(labels.Comparer, StringComparer.Ordinal)) labels = new Dictionary<string, string>(labels, StringComparer.Ordinal);
+        var shared = share && ReferenceEquals(labels.Comparer, StringComparer.Ordinal);
+        if (!shared) labels = new Dictionary<string, string>(labels, StringComparer.Ordinal);
         var parents = parentIds is null or { Count: 0 } ? [] : share && parentIds is string[] given ? given : parentIds.ToArray();
         // The very objects a class was made from find it without reading the labels (callers that share label
         // dictionaries between equal items); otherwise the class is found by content.
-        if (!_classesByReference.TryGetValue((labels, parents), out var labelClass))
+        if (!shared || !_classesByReference.TryGetValue((labels, parents), out var labelClass))
         {
             var key = new ClassKey(labels, parents);
-            if (!_classes.TryGetValue(key, out labelClass)) labelClass = NewClass(key);
+            if (!_classes.TryGetValue(key, out labelClass)) labelClass = NewClass(key, byReference: shared);
         }
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_items, id, out _);
         var (old, oldPosition) = (slot.Class, slot.Position);
@@ -130,13 +133,13 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         labelClass.Items.Add(id);
         if (old is null)
         {
-            foreach (var selectorId in labelClass.Matches) matchStarted(selectorId, id);
+            foreach (var selectorId in labelClass.Matches.Keys) matchStarted(selectorId, id);
             return;
         }
         // The item moves from one class to another: only the selectors the two classes disagree on change.
         RemoveFromClass(old, oldPosition);
-        var stopped = old.Matches.Where(s => !labelClass.Matches.Contains(s)).ToList();
-        var started = labelClass.Matches.Where(s => !old.Matches.Contains(s)).ToList();
+        var stopped = Except(old.Matches, labelClass.Matches);
+        var started = Except(labelClass.Matches, old.Matches);
         if (old.Items.Count == 0) RemoveClass(old);
         foreach (var selectorId in stopped) matchStopped(selectorId, id);
         foreach (var selectorId in started) matchStarted(selectorId, id);
@@ -147,7 +150,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         if (!_items.Remove(id, out var slot)) return;
         var labelClass = slot.Class!;
         RemoveFromClass(labelClass, slot.Position);
-        var stopped = labelClass.Matches.ToList();
+        var stopped = labelClass.Matches.Keys.ToList();
         if (labelClass.Items.Count == 0) RemoveClass(labelClass);
         foreach (var selectorId in stopped) matchStopped(selectorId, id);
     }
@@ -163,7 +166,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     }
 
     public bool IsMatch(TSelectorId selectorId, TItemId itemId) =>
-        _items.TryGetValue(itemId, out var slot) && slot.Class!.Matches.Contains(selectorId);
+        _items.TryGetValue(itemId, out var slot) && slot.Class!.Matches.ContainsKey(selectorId);
 
     /// <summary>The items a selector matches now (a live view; do not hold it across updates). Its count sums the matching classes' sizes.</summary>
     public IReadOnlyCollection<TItemId> ItemsMatching(TSelectorId selectorId) =>
@@ -171,22 +174,25 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
 
     /// <summary>The selectors that match an item now: its class's set (a live view; do not hold it across updates).</summary>
     public IReadOnlyCollection<TSelectorId> SelectorsMatching(TItemId itemId) =>
-        _items.TryGetValue(itemId, out var slot) ? slot.Class!.Matches : [];
+        _items.TryGetValue(itemId, out var slot) ? slot.Class!.Matches.Keys : [];
 
     /// <summary>The item's effective labels (own over inherited), or null if the item is unknown.</summary>
     public IReadOnlyDictionary<string, string>? EffectiveLabels(TItemId itemId) =>
         _items.TryGetValue(itemId, out var slot) ? slot.Class!.Effective : null;
 
     /// <summary>A class for labels and parents no item had: filed, under its parents, and matched against the candidate selectors.</summary>
-    private LabelClass NewClass(ClassKey key)
+    private LabelClass NewClass(ClassKey key, bool byReference)
     {
-        var labelClass = new LabelClass(key);
+        foreach (var parentId in key.Parents) Parent(parentId);
+        var effective = EffectiveOf(key);
+        var matching = MatchingOf(effective);
+        var labelClass = new LabelClass(key, _nextClassNumber++, effective, matching.Count) { ByReference = byReference };
         _classes[key] = labelClass;
-        _classesByReference[(key.Own, key.Parents)] = labelClass;
-        foreach (var parentId in key.Parents) Parent(parentId).Children.Add(labelClass);
-        labelClass.Effective = EffectiveOf(labelClass);
-        Refile(labelClass, null, labelClass.Effective);
-        foreach (var selectorId in MatchingOf(labelClass.Effective)) Link(selectorId, _selectors[selectorId], labelClass);
+        // Only objects the caller shares can come back (a copy made here never does).
+        if (byReference) _classesByReference[(key.Own, key.Parents)] = labelClass;
+        foreach (var parentId in key.Parents) _parents[parentId].Children.Add(labelClass);
+        Refile(labelClass, null, effective);
+        foreach (var (selectorId, state) in matching) Link(selectorId, state, labelClass);
         return labelClass;
     }
 
@@ -207,7 +213,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     /// <summary>The last item left the class: nothing refers to it any more.</summary>
     private void RemoveClass(LabelClass labelClass)
     {
-        foreach (var selectorId in labelClass.Matches) _selectors[selectorId].Classes.Remove(labelClass);
+        foreach (var state in labelClass.Matches.Values) state.Classes.Remove(labelClass);
         labelClass.Matches.Clear();
         foreach (var (key, value) in labelClass.Effective) _classesByValue.Remove(key, value, labelClass);
         foreach (var parentId in labelClass.Key.Parents)
@@ -217,36 +223,37 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
             if (parent.Labels is null && parent.Children.Count == 0) _parents.Remove(parentId);
         }
         _classes.Remove(labelClass.Key);
-        _classesByReference.Remove((labelClass.Key.Own, labelClass.Key.Parents));
+        if (labelClass.ByReference) _classesByReference.Remove((labelClass.Key.Own, labelClass.Key.Parents));
     }
 
     /// <summary>A parent's labels changed: the class's effective labels and matches follow, for all its items at once.</summary>
     private void Recalculate(LabelClass labelClass)
     {
-        var effective = EffectiveOf(labelClass);
+        var effective = EffectiveOf(labelClass.Key);
         if (SameLabels(effective, labelClass.Effective)) return;
         Refile(labelClass, labelClass.Effective, effective);
         labelClass.Effective = effective;
         var matching = MatchingOf(effective);
-        var stopped = labelClass.Matches.Where(s => !matching.Contains(s)).ToList();
-        var started = matching.Where(s => !labelClass.Matches.Contains(s)).ToList();
-        foreach (var selectorId in stopped) Unlink(selectorId, _selectors[selectorId], labelClass);
-        foreach (var selectorId in started) Link(selectorId, _selectors[selectorId], labelClass);
+        var now = matching.ToDictionary(p => p.Id, p => p.State);
+        var stopped = Except(labelClass.Matches, now);
+        var started = Except(now, labelClass.Matches);
+        foreach (var selectorId in stopped) Unlink(selectorId, labelClass.Matches[selectorId], labelClass);
+        foreach (var selectorId in started) Link(selectorId, now[selectorId], labelClass);
         foreach (var selectorId in stopped) StopAll(selectorId, labelClass);
         foreach (var selectorId in started) StartAll(selectorId, labelClass);
     }
 
     /// <summary>Own labels, then each parent's in order for keys not yet set; the own dictionary itself when there are no parents.</summary>
-    private Dictionary<string, string> EffectiveOf(LabelClass labelClass)
+    private Dictionary<string, string> EffectiveOf(ClassKey classKey)
     {
-        var own = labelClass.Key.Own;
-        if (labelClass.Key.Parents.Length == 0) return own;
+        var own = classKey.Own;
+        if (classKey.Parents.Length == 0) return own;
         var inherited = 0;
-        foreach (var parentId in labelClass.Key.Parents) inherited += _parents[parentId].Labels?.Count ?? 0;
+        foreach (var parentId in classKey.Parents) inherited += _parents[parentId].Labels?.Count ?? 0;
         if (inherited == 0) return own;
         var effective = new Dictionary<string, string>(own.Count + inherited, StringComparer.Ordinal);
         foreach (var (key, value) in own) effective[key] = value;
-        foreach (var parentId in labelClass.Key.Parents)
+        foreach (var parentId in classKey.Parents)
         {
             if (_parents[parentId].Labels is not { } labels) continue;
             foreach (var (key, value) in labels) effective.TryAdd(key, value);
@@ -256,9 +263,9 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
 
     /// <summary>
     /// Every selector that matches these effective labels. Candidates: selectors filed under one of the labels'
-    /// key/values or keys, and the unindexable ones; no other can match. The result is a new set (the caller keeps it or not).
+    /// key/values or keys, and the unindexable ones; no other can match. The result is a scratch list, valid until the next call.
     /// </summary>
-    private List<TSelectorId> MatchingOf(Dictionary<string, string> effective)
+    private List<(TSelectorId Id, SelectorState State)> MatchingOf(Dictionary<string, string> effective)
     {
         _candidateSelectors.Clear();
         foreach (var (key, value) in effective)
@@ -267,10 +274,12 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
             if (_selectorsByKey.TryGetValue(key, out var byKey)) _candidateSelectors.UnionWith(byKey);
         }
         _candidateSelectors.UnionWith(_unindexedSelectors);
-        var matching = new List<TSelectorId>();
+        var matching = _matching;
+        matching.Clear();
         foreach (var selectorId in _candidateSelectors)
         {
-            if (_selectors[selectorId].Selector.Matches(effective)) matching.Add(selectorId);
+            var state = _selectors[selectorId];
+            if (state.Selector.Matches(effective)) matching.Add((selectorId, state));
         }
         return matching;
     }
@@ -368,13 +377,24 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     private static void Link(TSelectorId selectorId, SelectorState state, LabelClass labelClass)
     {
         state.Classes.Add(labelClass);
-        labelClass.Matches.Add(selectorId);
+        labelClass.Matches.Add(selectorId, state);
     }
 
     private static void Unlink(TSelectorId selectorId, SelectorState state, LabelClass labelClass)
     {
         state.Classes.Remove(labelClass);
         labelClass.Matches.Remove(selectorId);
+    }
+
+    /// <summary>The selectors of <paramref name="a"/> that <paramref name="b"/> does not hold.</summary>
+    private static List<TSelectorId> Except(Dictionary<TSelectorId, SelectorState> a, Dictionary<TSelectorId, SelectorState> b)
+    {
+        var result = new List<TSelectorId>();
+        foreach (var selectorId in a.Keys)
+        {
+            if (!b.ContainsKey(selectorId)) result.Add(selectorId);
+        }
+        return result;
     }
 
     private void StartAll(TSelectorId selectorId, LabelClass labelClass)
@@ -429,7 +449,7 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
     /// Items with equal own labels and parents (typically the replicas of one workload) share a class: its effective
     /// labels and the selectors they match are kept once for all of them, and are current after every public call.
     /// </summary>
-    private sealed class LabelClass(ClassKey key)
+    private sealed class LabelClass(ClassKey key, int number, Dictionary<string, string> effective, int matches)
     {
         /// <summary>Own labels and parents (the content every item of the class has).</summary>
         public ClassKey Key { get; } = key;
@@ -441,10 +461,16 @@ public sealed class LabelIndex<TSelectorId, TItemId>(Action<TSelectorId, TItemId
         public List<TItemId> Items { get; } = [];
 
         /// <summary>Own labels over the parents' (the own dictionary itself when nothing is inherited); the class is filed under these.</summary>
-        public Dictionary<string, string> Effective { get; set; } = key.Own;
+        public Dictionary<string, string> Effective { get; set; } = effective;
 
         /// <summary>The selectors matching <see cref="Effective"/> (each holds this class in its <see cref="SelectorState.Classes"/>).</summary>
-        public HashSet<TSelectorId> Matches { get; } = [];
+        public Dictionary<TSelectorId, SelectorState> Matches { get; } = new(matches);
+
+        /// <summary>Whether the class can be found by the identity of its own labels and parents (they were the caller's, shared).</summary>
+        public bool ByReference { get; init; }
+
+        /// <summary>Identity: a class is only ever equal to itself; hashing its number is cheaper than the object's identity hash.</summary>
+        public override int GetHashCode() => number;
     }
 
     /// <summary>Content equality of own labels and (ordered) parents.</summary>
