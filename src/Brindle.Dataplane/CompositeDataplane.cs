@@ -42,9 +42,9 @@ public sealed class CompositeDataplane(IReadOnlyList<IDataplaneDriver> drivers) 
         {
             return await RunAll((d, ct) => d.ApplyAsync(ct), cancellationToken);
         }
-        // The guard last: the others' (short) work starts its I/O first, and then overlaps the guard's rendering and transaction.
-        var ordered = drivers.Where(d => !ReferenceEquals(d, guard)).Append((IDataplaneDriver)guard);
-        var reports = await Task.WhenAll(ordered.Select(d => d.ApplyAsync(cancellationToken)));
+        // The others on the thread pool (their synchronous parts, e.g. sysctl writes, must not delay the guard's rendering).
+        var others = drivers.Where(d => !ReferenceEquals(d, guard)).Select(d => Task.Run(() => d.ApplyAsync(cancellationToken), cancellationToken)).ToList();
+        var reports = await Task.WhenAll([.. others, ((IDataplaneDriver)guard).ApplyAsync(cancellationToken)]);
         return new ApplyReport("all", reports.Any(r => r.Changed), reports.Sum(r => r.ChangedObjects), reports.Max(r => r.Duration));
     }
 

@@ -22,7 +22,15 @@ public sealed class CompositeDataplaneTests
         var report = await applying;
 
         Assert.Equal(guards, routesStartedEarly);
-        Assert.Equal(guards ? ["routes start", "policy start", "policy end", "routes end"] : ["policy start", "policy end", "routes start", "routes end"], log);
+        if (guards)
+        {
+            Assert.Equal(["policy start", "routes start"], log.Take(2).Order(StringComparer.Ordinal));   // both under way at once
+            Assert.Equal(["policy end", "routes end"], log.Skip(2));
+        }
+        else
+        {
+            Assert.Equal(["policy start", "policy end", "routes start", "routes end"], log);
+        }
         Assert.True(report.Changed);
         Assert.Equal(2, report.ChangedObjects);
     }
