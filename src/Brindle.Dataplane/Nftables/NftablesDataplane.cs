@@ -100,38 +100,25 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
         var started = _time.GetTimestamp();
         var actual = await EnsureActualAsync(cancellationToken);
         var read = _time.GetTimestamp();
-        NftSplitDelta? split = null;
-        SentScript? sending = null;
-        NftTableState desired;
-        if (NftablesDelta.IsGuardOnly(actual) && _model.IPSets.Count > 0)
-        {
-            // A fresh host's first programming, over the bare guard: the sets go to the kernel while the chains are
-            // rendered, the rules beside them, then the dispatch (NftablesDelta.ComputeOverGuard).
-            var sets = NftablesDelta.SetsOverGuard(_renderer.RenderSets(_model), actual);
-            if (!sets.IsEmpty) sending = Send(sets.Script, cancellationToken);
-            desired = _renderer.RenderIncremental(_model);   // the sets are cached now
-            var (rules, dispatch) = NftablesDelta.RulesAndDispatchOverGuard(desired, actual, sets.After, _model.InSync);
-            split = new NftSplitDelta(sets, rules, dispatch);
-        }
-        else
-        {
-            desired = _renderer.RenderIncremental(_model);
-        }
+        var desired = _renderer.RenderIncremental(_model);
         var rendered = _time.GetTimestamp();
+        // Over a bare guard (a fresh host's first programming) sets and rules go in side by side, then the dispatch.
+        var split = NftablesDelta.ComputeOverGuard(desired, actual, deleteStale: _model.InSync);
         var delta = split?.Combined ?? NftablesDelta.Compute(desired, actual, deleteStale: _model.InSync);
         var diffed = _time.GetTimestamp();
-        if (!delta.IsEmpty || sending is not null)
+        if (!delta.IsEmpty)
         {
-            if (split is null)
+            string[][] stages = split is null ? [[delta.Script]] : [[split.Sets.Script, split.Rules.Script], [split.Dispatch.Script]];
+            foreach (var stage in stages)
             {
-                await CompleteAsync([Send(delta.Script, cancellationToken)]);
-            }
-            else
-            {
-                List<SentScript> both = sending is { } sets ? [sets] : [];
-                if (!split.Rules.IsEmpty) both.Add(Send(split.Rules.Script, cancellationToken));
-                await CompleteAsync(both);
-                if (!split.Dispatch.IsEmpty) await CompleteAsync([Send(split.Dispatch.Script, cancellationToken)]);
+                var commands = stage.Where(s => s.Length > 0).Select(s => CommandSpec.Of("nft", "-f", "-").WithInput(s).InNamespace(networkNamespace)).ToList();
+                var results = await Task.WhenAll(commands.Select(c => runner.RunAsync(c, cancellationToken)));
+                var failed = Array.FindIndex(results, r => !r.Succeeded);
+                if (failed < 0) continue;
+                _actual = null;   // re-read before the next attempt (an earlier transaction of a split may have gone in)
+                _guardedPrefixes = null;
+                Log.ApplyFailed(_logger, results[failed].StandardError.Trim());
+                results[failed].EnsureSuccess(commands[failed]);
             }
             LastScript = delta.Script;
             _verifiedListing = null;
@@ -144,27 +131,6 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
         if (!delta.IsEmpty) Log.Applied(_logger, delta.ChangedChains, delta.ChangedElements, elapsed.TotalMilliseconds);
         return new ApplyReport(DriverName, !delta.IsEmpty, delta.ChangedChains + delta.ChangedElements, elapsed);
     }
-
-    /// <summary>Starts one <c>nft -f -</c> transaction.</summary>
-    private SentScript Send(string script, CancellationToken cancellationToken)
-    {
-        var command = CommandSpec.Of("nft", "-f", "-").WithInput(script).InNamespace(networkNamespace);
-        return new(command, runner.RunAsync(command, cancellationToken));
-    }
-
-    /// <summary>Waits for transactions running side by side; if one failed, forgets the kernel state and throws its error.</summary>
-    private async Task CompleteAsync(IReadOnlyList<SentScript> sent)
-    {
-        var results = await Task.WhenAll(sent.Select(s => s.Run));
-        var failed = Array.FindIndex(results, r => !r.Succeeded);
-        if (failed < 0) return;
-        _actual = null;   // re-read before the next attempt (an earlier transaction of a split may have gone in)
-        _guardedPrefixes = null;
-        Log.ApplyFailed(_logger, results[failed].StandardError.Trim());
-        results[failed].EnsureSuccess(sent[failed].Command);
-    }
-
-    private readonly record struct SentScript(CommandSpec Command, Task<CommandResult> Run);
 
     /// <summary>Re-reads the table from the kernel and repairs any difference (rules deleted or edited by hand).</summary>
     /// <remarks>

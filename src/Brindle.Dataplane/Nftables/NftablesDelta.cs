@@ -181,38 +181,14 @@ public static class NftablesDelta
     public static NftSplitDelta? ComputeOverGuard(NftTableState desired, NftTableState actual, bool deleteStale)
     {
         ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(actual);
         if (!IsGuardOnly(actual) || desired.Sets.Count == 0) return null;
-        var sets = SetsOverGuard(desired.Sets.Values, actual);
-        var (rules, dispatch) = RulesAndDispatchOverGuard(desired, actual, sets.After, deleteStale);
-        return new NftSplitDelta(sets, rules, dispatch);
-    }
-
-    /// <summary>
-    /// The <b>Sets</b> transaction of <see cref="ComputeOverGuard"/> alone, from the sets only, so that it can go to the
-    /// kernel while the chains are still being rendered. Sets missing here (e.g. rendered later) are filled by Dispatch.
-    /// </summary>
-    public static NftDeltaResult SetsOverGuard(IEnumerable<NftSet> sets, NftTableState actual)
-    {
-        ArgumentNullException.ThrowIfNull(sets);
-        ArgumentNullException.ThrowIfNull(actual);
-        if (!IsGuardOnly(actual)) throw new ArgumentException("The kernel holds more than the guard.", nameof(actual));
-        var only = sets.ToImmutableDictionary(s => s.Name, StringComparer.Ordinal);
-        return Compute(actual with { Sets = only }, actual, deleteStale: false);
-    }
-
-    /// <summary>The <b>Rules</b> and <b>Dispatch</b> transactions of <see cref="ComputeOverGuard"/>, given the state after <b>Sets</b>.</summary>
-    public static (NftDeltaResult Rules, NftDeltaResult Dispatch) RulesAndDispatchOverGuard(NftTableState desired, NftTableState actual, NftTableState afterSets, bool deleteStale)
-    {
-        ArgumentNullException.ThrowIfNull(desired);
-        ArgumentNullException.ThrowIfNull(actual);
-        ArgumentNullException.ThrowIfNull(afterSets);
+        var sets = Compute(desired with { Chains = actual.Chains, Maps = actual.Maps }, actual, deleteStale: false);
         var declaredSets = desired.Sets.ToImmutableDictionary(kv => kv.Key, kv => kv.Value with { Elements = NftElementSet.Empty }, StringComparer.Ordinal);
         var emptyMaps = desired.Maps.ToImmutableDictionary(kv => kv.Key, kv => kv.Value with { Elements = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal) }, StringComparer.Ordinal);
         var rules = Compute(desired with { Sets = declaredSets, Maps = emptyMaps }, actual, deleteStale: false);
-        // Both in: the rules' chains and maps, every set declared (empty) and those of the Sets transaction filled.
-        var sets = rules.After.Sets.SetItems(afterSets.Sets);
-        var both = new NftTableState(true, rules.After.Chains, sets, rules.After.Maps);
-        return (rules, Compute(desired, both, deleteStale));
+        var both = new NftTableState(true, rules.After.Chains, sets.After.Sets, rules.After.Maps);
+        return new NftSplitDelta(sets, rules, Compute(desired, both, deleteStale));
     }
 
     /// <summary>Brindle's table exists and holds at most the guard's base chains: no set, no map, no endpoint chain.</summary>

@@ -196,12 +196,8 @@ public sealed class NftablesRenderer
     /// <summary>Below this many members to format, the IP sets are rendered on the caller's thread.</summary>
     private const int ParallelSetMembers = 2_000;
 
-    /// <summary>
-    /// One nft set per IP set and IP version, formatted again only when the IP set's state object changed (the
-    /// selector and network sets, not the pools'). A following <see cref="RenderIncremental"/> of the same model finds
-    /// them all cached; the driver calls this first to send the sets while the chains render.
-    /// </summary>
-    public List<NftSet> RenderSets(DataplaneModel model)
+    /// <summary>One nft set per IP set and IP version, formatted again only when the IP set's state object changed.</summary>
+    private List<NftSet> RenderSets(DataplaneModel model)
     {
         var result = new List<NftSet>(model.IPSets.Count * 2);
         _setInputs.Clear();
