@@ -77,7 +77,8 @@ public sealed class NodeScaleHarness : IScaleHarness
             try
             {
                 await CreateInterfacesAsync(runner, ns, Local + samples, cancellationToken);
-                var dataplane = CompositeDataplane.ForLinux(runner, ns);
+                using var inProcess = new LibNftablesRunner(runner);   // as the agent: nft transactions through libnftables
+                var dataplane = CompositeDataplane.ForLinux(inProcess, ns);
                 var graph = new CalculationGraph(NodeName, dataplane.OnUpdate);
                 var snapshot = Snapshot(Local, Policies).Select(ResourceUpdate.Of).ToList();
                 var sw = Stopwatch.StartNew();

@@ -89,7 +89,8 @@ internal static class NodeCommands
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             await using var store = await CliDatastore.OpenAsync(console, parseResult, stop.Token);
-            var agent = new NodeAgent(options, store, ProcessCommandRunner.Instance, loggers);
+            using var runner = new LibNftablesRunner(ProcessCommandRunner.Instance);   // nft transactions in-process, the rest as programs
+            var agent = new NodeAgent(options, store, runner, loggers);
             try
             {
                 await agent.RunAsync(stop.Token);
