@@ -17,10 +17,20 @@ namespace Brindle.Platform;
 /// <para>Same contract as the program: exit code 0 or 1, the error text nft prints (its buffered error output). When
 /// libnftables cannot be loaded, everything goes to <paramref name="inner"/>, unchanged.</para>
 /// </remarks>
-public sealed partial class LibNftablesRunner(ICommandRunner inner) : ICommandRunner, IDisposable
+public sealed partial class LibNftablesRunner(ICommandRunner inner, int maxInProcessBytes = LibNftablesRunner.DefaultMaxInProcessBytes) : ICommandRunner, IDisposable
 {
     /// <summary>Concurrent transactions per namespace (a first programming runs two side by side).</summary>
     public const int SessionsPerNamespace = 2;
+
+    /// <summary>
+    /// Larger scripts run as <c>nft</c> programs: what nft builds while it parses a script lives in the process that runs
+    /// it, and for the first programming of a large table that is tens of megabytes (measured: the agent's peak RSS with
+    /// 10,100 endpoints and 500 policies went from 127 to 184 MB with that transaction in-process). Every incremental
+    /// change is far below this.
+    /// </summary>
+    public const int DefaultMaxInProcessBytes = 512 * 1024;
+
+    private const int TrimAfterBytes = 64 * 1024;
 
     private const string Library = "libnftables.so.1";
     private static readonly Lazy<bool> LibraryLoads = new(() => NativeLibrary.TryLoad(Library, out _));
@@ -34,7 +44,7 @@ public sealed partial class LibNftablesRunner(ICommandRunner inner) : ICommandRu
     public Task<CommandResult> RunAsync(CommandSpec command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (_disposed || !Available || !IsTransaction(command)) return inner.RunAsync(command, cancellationToken);
+        if (_disposed || !Available || !IsTransaction(command) || command.StandardInput!.Length > maxInProcessBytes) return inner.RunAsync(command, cancellationToken);
         var sessions = _namespaces.GetOrAdd(command.Namespace ?? "", ns => new NamespaceSessions(ns.Length == 0 ? null : ns));
         return sessions.RunAsync(command.StandardInput!, cancellationToken);
     }
@@ -144,6 +154,8 @@ public sealed partial class LibNftablesRunner(ICommandRunner inner) : ICommandRu
                     var rc = NftRunCmdFromBuffer(context, script);
                     var output = Marshal.PtrToStringUTF8(NftCtxGetOutputBuffer(context)) ?? "";
                     var error = Marshal.PtrToStringUTF8(NftCtxGetErrorBuffer(context)) ?? "";
+                    // nft frees what it built for a big script, but glibc keeps the pages: hand them back.
+                    if (script.Length >= TrimAfterBytes) _ = MallocTrim(0);
                     done.SetResult(new CommandResult(rc == 0 ? 0 : 1, output, error));
                 }
             }
@@ -155,6 +167,9 @@ public sealed partial class LibNftablesRunner(ICommandRunner inner) : ICommandRu
     }
 
     private const int CloneNewNet = 0x40000000;
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
 
     [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
     private static partial int SetNs(int fd, int nstype);

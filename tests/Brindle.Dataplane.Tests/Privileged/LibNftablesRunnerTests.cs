@@ -46,6 +46,21 @@ public sealed class LibNftablesRunnerTests
     }
 
     [PrivilegedFact]
+    public async Task Transaction_LargerThanTheLimit_RunsAsAProgram()
+    {
+        await using var bed = await NamespaceTestBed.CreateAsync("dpl");
+        var node = await bed.CreateNodeAsync("n");
+        var recording = new RecordingCommandRunner(c => ProcessCommandRunner.Instance.RunAsync(c).GetAwaiter().GetResult());
+        using var runner = new LibNftablesRunner(recording, maxInProcessBytes: 64);
+        CommandSpec Nft(string script) => CommandSpec.Of("nft", "-f", "-").WithInput(script).InNamespace(node.Namespace);
+
+        Assert.True((await runner.RunAsync(Nft("add table inet small\n"))).Succeeded);
+        Assert.True((await runner.RunAsync(Nft("add table inet large { comment \"" + new string('x', 80) + "\"; }\n"))).Succeeded);
+
+        Assert.Equal([Nft("add table inet large { comment \"" + new string('x', 80) + "\"; }\n").StandardInput], recording.NftScripts);
+    }
+
+    [PrivilegedFact]
     public async Task Transaction_MissingNamespace_IsOneClearFailure()
     {
         using var runner = new LibNftablesRunner(ProcessCommandRunner.Instance);
