@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   etcd-server etcd-client      # the etcd datastore backend and its tests
   bird2                        # BGP daemon the agent drives
-  nftables iptables ipset conntrack   # dataplane
+  nftables libnftables1 iptables ipset conntrack   # dataplane (libnftables1: the agent runs nft transactions in-process)
   iproute2 iputils-ping procps psmisc util-linux # namespaces (ip netns, nsenter), probes, process handling
   dnsmasq-base containernetworking-plugins
   hyperfine                    # benchmarks (whole-command timings)
