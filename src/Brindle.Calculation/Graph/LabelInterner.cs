@@ -21,14 +21,13 @@ internal readonly record struct LabelSource(EquatableMap<string> Labels, string?
 /// the previous value's source when a resource changes or goes), and a dictionary is dropped with its last user.
 /// The dictionaries are shared and must never be changed. Correctness never depends on sharing: the indexes compare
 /// labels by content, so a dictionary dropped while an index still holds it costs only a new one next time.
-/// Cost: the source's own labels are read once (into a scratch buffer, hashing as they come: reading an
-/// <see cref="EquatableMap{TValue}"/> is its most expensive part) and compared with the entries of equal hash. Equal
-/// maps list their labels in the same (key) order, so a comparison is a walk of two arrays.
+/// Cost: the source's own labels are read once, as the span over the <see cref="EquatableMap{TValue}"/>'s sorted array
+/// (no copy), hashed, and compared with the entries of equal hash. Equal maps list their labels in the same (key)
+/// order, so a comparison is a walk of two arrays.
 /// </remarks>
 internal sealed class LabelInterner
 {
     private readonly Dictionary<int, Entry> _byHash = [];
-    private KeyValuePair<string, string>[] _scratch = new KeyValuePair<string, string>[8];
 
     /// <summary>Distinct label sets held.</summary>
     public int Count { get; private set; }
@@ -66,23 +65,19 @@ internal sealed class LabelInterner
         }
     }
 
-    /// <summary>Copies the own labels into the scratch buffer (in the map's key order) and hashes the whole source.</summary>
-    private int Read(LabelSource source, out ReadOnlySpan<KeyValuePair<string, string>> own)
+    /// <summary>Hashes the whole source; <paramref name="own"/> is the map's own labels in key order (its array, not a copy).</summary>
+    private static int Read(LabelSource source, out ReadOnlySpan<KeyValuePair<string, string>> own)
     {
-        var count = source.Labels.Count;
-        if (_scratch.Length < count) _scratch = new KeyValuePair<string, string>[count];
+        own = source.Labels.AsSpan();
         var hash = new HashCode();
-        var i = 0;
-        foreach (var label in source.Labels)
+        foreach (var label in own)
         {
-            _scratch[i++] = label;
             hash.Add(label.Key, StringComparer.Ordinal);
             hash.Add(label.Value, StringComparer.Ordinal);
         }
         hash.Add(source.Namespace, StringComparer.Ordinal);
         hash.Add(source.Orchestrator, StringComparer.Ordinal);
         hash.Add(source.ServiceAccount, StringComparer.Ordinal);
-        own = _scratch.AsSpan(0, i);
         return hash.ToHashCode();
     }
 
