@@ -81,6 +81,10 @@ public sealed class NodeScaleHarness : IScaleHarness
                 var dataplane = CompositeDataplane.ForLinux(inProcess, ns);
                 var graph = new CalculationGraph(NodeName, dataplane.OnUpdate);
                 var snapshot = Snapshot(Local, Policies).Select(ResourceUpdate.Of).ToList();
+                // Each run starts as a fresh agent would: without the earlier runs' garbage (a collection they leave
+                // behind would otherwise land inside the next run's window).
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
                 var sw = Stopwatch.StartNew();
                 dataplane.Prepare(cancellationToken);   // as the agent: the kernel is read while the graph calculates
                 graph.OnUpdates(snapshot);
