@@ -13,7 +13,9 @@ namespace Brindle.Dataplane.Nftables;
 /// <para>Inputs: dataplane messages (<see cref="OnUpdate"/>, no I/O). <see cref="ApplyAsync"/> renders the desired
 /// table (<see cref="NftablesRenderer"/>), compares it with what it last wrote (or, on the first apply and on
 /// <see cref="ResyncAsync"/>, with what <c>nft -j list table</c> shows) and applies the difference as ONE
-/// <c>nft -f -</c> transaction, so the kernel never sees a half-programmed state.</para>
+/// <c>nft -f -</c> transaction, so the kernel never sees a half-programmed state. The one exception is a fresh host's
+/// first programming over the bare guard (<see cref="NftablesDelta.ComputeOverGuard"/>): nothing is live yet, so sets
+/// and rules go in side by side and the dispatch last.</para>
 /// <para>How a restarted agent recognises its objects: the table is Brindle's alone, and every rule carries a
 /// <c>brindle:HASH</c> comment (a hash of the chain, the rule text and the rules before it). Rules whose hashes
 /// match are left alone, so adopting a table from an earlier run changes nothing; objects the new run does not
