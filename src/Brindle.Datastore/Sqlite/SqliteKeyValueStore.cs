@@ -25,8 +25,10 @@ public sealed class SqliteKeyValueStore : IKeyValueStore
 {
     private const int TrimEveryRevisions = 64;
     private const int WatchBatchSize = 1000;
-    private const int NotifiedRechecks = 3;
-    private static readonly TimeSpan NotifiedRecheckDelay = TimeSpan.FromMilliseconds(5);
+    // After a notification that found nothing: re-read after these pauses (5 ms doubling to 160 ms, ~0.3 s in all).
+    // Three 5 ms re-reads were not enough on a loaded machine: the commit became visible later and the change waited
+    // for the 2 s safety poll (seen once in 100 samples of the node-scale agent path at load ~8).
+    private static readonly TimeSpan[] NotifiedRecheckDelays = [.. new[] { 5, 10, 20, 40, 80, 160 }.Select(ms => TimeSpan.FromMilliseconds(ms))];
     private const int SchemaVersion = 1;
 
     private readonly string _path;
@@ -151,7 +153,7 @@ public sealed class SqliteKeyValueStore : IKeyValueStore
         var (current, compacted) = await ReadAsync(tx => (Meta(tx, "revision"), Meta(tx, "compacted")), token);
         if (fromRevision > 0 && fromRevision <= compacted) throw new WatchCompactedException(fromRevision, compacted + 1);
         var cursor = new LogCursor(fromRevision > 0 ? fromRevision - 1 : current, long.MaxValue);
-        var rechecks = 0;   // short re-reads left after a notification that found nothing
+        var recheck = NotifiedRecheckDelays.Length;   // index of the next short re-read after a notification that found nothing
         while (true)
         {
             var wake = _signal.Next;
@@ -160,19 +162,18 @@ public sealed class SqliteKeyValueStore : IKeyValueStore
             foreach (var e in batch.Events) yield return e;
             cursor = batch.Next;
             if (batch.Events.Count >= WatchBatchSize) continue;
-            if (batch.Events.Count == 0 && rechecks > 0)
+            if (batch.Events.Count == 0 && recheck < NotifiedRecheckDelays.Length)
             {
                 // A write to the -wal file is notified a moment before the commit is visible to readers (the
                 // index in -shm is updated after the write): look again shortly instead of waiting a whole poll.
-                rechecks--;
-                await Task.WhenAny(wake, Task.Delay(NotifiedRecheckDelay, token));
+                await Task.WhenAny(wake, Task.Delay(NotifiedRecheckDelays[recheck++], token));
                 token.ThrowIfCancellationRequested();
                 continue;
             }
             var poll = Task.Delay(_fileWatcher is null ? _options.WatchPollInterval : _options.NotifiedWatchPollInterval, token);
             var woken = await Task.WhenAny(wake, poll);
             token.ThrowIfCancellationRequested();
-            rechecks = woken == wake ? NotifiedRechecks : 0;
+            recheck = woken == wake ? 0 : NotifiedRecheckDelays.Length;
         }
     }
 
