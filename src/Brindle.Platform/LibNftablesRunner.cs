@@ -123,24 +123,14 @@ public sealed partial class LibNftablesRunner(ICommandRunner inner, int maxInPro
             var context = IntPtr.Zero;
             try
             {
-                if (netns is not null)
-                {
-                    using var target = File.OpenHandle(Path.Combine("/run/netns", netns));
-                    if (SetNs((int)target.DangerousGetHandle(), CloneNewNet) != 0) failure = $"cannot enter network namespace '{netns}' (errno {Marshal.GetLastPInvokeError()})";
-                }
-                if (failure is null)
-                {
-                    context = NftCtxNew(0);
-                    if (context == IntPtr.Zero) failure = "nft_ctx_new failed";
-                    else if (NftCtxBufferOutput(context) != 0 || NftCtxBufferError(context) != 0)
-                    {
-                        failure = "nft_ctx_buffer_output/error failed";
-                    }
-                }
+                if (netns is not null) NetworkNamespaceThread.EnterOnThisThread(netns);
+                context = NftCtxNew(0);
+                if (context == IntPtr.Zero) failure = "nft_ctx_new failed";
+                else if (NftCtxBufferOutput(context) != 0 || NftCtxBufferError(context) != 0) failure = "nft_ctx_buffer_output/error failed";
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (InvalidOperationException e)
             {
-                failure = $"cannot enter network namespace '{netns}': {e.Message}";
+                failure = $"cannot enter network namespace '{netns}': {e.InnerException?.Message ?? e.Message}";   // as nft's own errors read
             }
             try
             {
@@ -166,13 +156,8 @@ public sealed partial class LibNftablesRunner(ICommandRunner inner, int maxInPro
         }
     }
 
-    private const int CloneNewNet = 0x40000000;
-
     [LibraryImport("libc", EntryPoint = "malloc_trim")]
     private static partial int MallocTrim(nuint pad);
-
-    [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
-    private static partial int SetNs(int fd, int nstype);
 
     [LibraryImport(Library, EntryPoint = "nft_ctx_new")]
     private static partial IntPtr NftCtxNew(uint flags);

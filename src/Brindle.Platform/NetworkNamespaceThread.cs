@@ -27,10 +27,9 @@ public static partial class NetworkNamespaceThread
         {
             try
             {
-                using var target = File.OpenHandle(Path.Combine("/run/netns", netns));
-                if (SetNs((int)target.DangerousGetHandle(), CloneNewNet) != 0) throw new IOException($"setns failed (errno {Marshal.GetLastPInvokeError()})");
+                EnterOnThisThread(netns);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (InvalidOperationException e)
             {
                 enterError = e;
                 return;
@@ -46,9 +45,28 @@ public static partial class NetworkNamespaceThread
         }) { Name = "netns " + netns, IsBackground = true };
         thread.Start();
         thread.Join();
-        if (enterError is not null) throw new InvalidOperationException($"Cannot enter network namespace '{netns}': {enterError.Message}", enterError);
+        if (enterError is not null) throw enterError;
         if (workError is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(workError);
         return result;
+    }
+
+    /// <summary>
+    /// Moves the calling thread into network namespace <paramref name="netns"/>, for good: only for a thread of one's own
+    /// that is never returned to a pool (e.g. one that owns a netlink handle bound to that namespace).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The namespace cannot be entered (it does not exist, or no privilege).</exception>
+    public static void EnterOnThisThread(string netns)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(netns);
+        try
+        {
+            using var target = File.OpenHandle(Path.Combine("/run/netns", netns));
+            if (SetNs((int)target.DangerousGetHandle(), CloneNewNet) != 0) throw new IOException($"setns failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Cannot enter network namespace '{netns}': {e.Message}", e);
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
