@@ -94,7 +94,7 @@ public sealed class NodeScaleHarness : IScaleHarness
                 full.Add(sw.Elapsed.TotalMilliseconds);
                 var nftPhases = ((Brindle.Dataplane.Nftables.NftablesDataplane)dataplane.Drivers[0]).LastPhases;
                 phases.Add(nftPhases);
-                nftables.Add((nftPhases.Read + nftPhases.Render + nftPhases.Diff + nftPhases.Kernel).TotalMilliseconds);
+                nftables.Add(nftPhases.Total.TotalMilliseconds);
 
                 // Floor: the exact final state, read back, removed, and written again by the kernel tools alone.
                 var table = await Run(runner, new CommandSpec("nft", ["list", "table", "inet", "brindle"]).InNamespace(ns), cancellationToken);
@@ -117,8 +117,7 @@ public sealed class NodeScaleHarness : IScaleHarness
                         newEndpointCalc.Add(sw.Elapsed.TotalMilliseconds);
                         await dataplane.ApplyAsync(cancellationToken);
                         newEndpoint.Add(sw.Elapsed.TotalMilliseconds);
-                        var p = ((Brindle.Dataplane.Nftables.NftablesDataplane)dataplane.Drivers[0]).LastPhases;
-                        newEndpointNft.Add((p.Read + p.Render + p.Diff + p.Kernel).TotalMilliseconds);
+                        newEndpointNft.Add(((Brindle.Dataplane.Nftables.NftablesDataplane)dataplane.Drivers[0]).LastPhases.Total.TotalMilliseconds);
                         sw.Restart();
                         graph.OnUpdate(ResourceUpdate.Of(Policy(i % Policies, port: 8000 + i)));
                         await dataplane.ApplyAsync(cancellationToken);

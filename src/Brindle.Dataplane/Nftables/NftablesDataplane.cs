@@ -189,4 +189,7 @@ public sealed partial class NftablesDataplane(ICommandRunner runner, string? net
 }
 
 /// <summary>One apply's time: waiting for the kernel's state (zero when known or read ahead), rendering, diffing, and the <c>nft</c> transaction.</summary>
-public sealed record NftApplyPhases(TimeSpan Read, TimeSpan Render, TimeSpan Diff, TimeSpan Kernel);
+public sealed record NftApplyPhases(TimeSpan Read, TimeSpan Render, TimeSpan Diff, TimeSpan Kernel)
+{
+    public TimeSpan Total => Read + Render + Diff + Kernel;
+}

@@ -206,10 +206,11 @@ public static class NftablesDelta
         || actual.Count == desired.Count && desired.All(kv => actual.TryGetValue(kv.Key, out var v) && string.Equals(v, kv.Value, StringComparison.Ordinal));
 
     private static int AppendElements(StringBuilder sb, string verb, NftSet set, IEnumerable<string> elements) =>
-        AppendElementLines(sb, verb, set.Name, set.AddressesOnly ? elements.Select(e => BareAddress(e)) : elements);
+        AppendElementLines(sb, verb, set.Name, elements, bare: set.AddressesOnly);
 
     /// <summary><c>VERB element inet brindle NAME { e1, e2, … }</c>, at most <see cref="ElementsPerLine"/> per line (one nft command each).</summary>
-    private static int AppendElementLines(StringBuilder sb, string verb, string name, IEnumerable<string> elements)
+    /// <param name="bare">Write <c>10.0.0.1/32</c> as <c>10.0.0.1</c> (a plain set takes no prefixes).</param>
+    private static int AppendElementLines(StringBuilder sb, string verb, string name, IEnumerable<string> elements, bool bare = false)
     {
         var count = 0;
         foreach (var element in elements)
@@ -223,17 +224,11 @@ public static class NftablesDelta
             {
                 sb.Append(", ");
             }
-            sb.Append(element);
+            var slash = bare ? element.IndexOf('/', StringComparison.Ordinal) : -1;
+            sb.Append(slash < 0 ? element : element.AsSpan(0, slash));
             count++;
         }
         if (count > 0) sb.Append(" }\n");
         return count;
-    }
-
-    /// <summary><c>10.0.0.1/32</c> → <c>10.0.0.1</c> (a plain set takes no prefixes).</summary>
-    private static string BareAddress(string element)
-    {
-        var slash = element.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? element : element[..slash];
     }
 }
